@@ -1,0 +1,3 @@
+"""Hetao One-Stop: trilingual one-stop service platform for the Hetao zone."""
+
+__version__ = "0.1.0"

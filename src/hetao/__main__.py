@@ -1,0 +1,3 @@
+from hetao.cli import main
+
+main()

@@ -1,0 +1,236 @@
+"""The Open Referral HSDS 3.1 read API at ``/api/hsds/`` (with the Hetao profile).
+
+Required endpoints ``/``, ``/services``, ``/services/{id}``; optional ``/organizations``,
+``/taxonomies``, ``/taxonomy_terms``, ``/service_at_locations``. Lists use the HSDS ``Page``
+envelope; ``format=ndjson`` streams one object per line instead."""
+
+from __future__ import annotations
+
+import json
+from datetime import UTC, datetime
+from typing import Any
+
+from fastapi import APIRouter, Depends, Query, Request
+from fastapi.responses import JSONResponse, Response
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from hetao import __version__
+from hetao.catalog import PROFILE_URI
+from hetao.catalog.hsds_export import (
+    serialize_organization,
+    serialize_service,
+    serialize_service_at_location,
+    serialize_taxonomy,
+    serialize_taxonomy_term,
+    service_attributes,
+)
+from hetao.catalog.models import Attribute, Service, ServiceAtLocation, Taxonomy, TaxonomyTerm
+from hetao.core.errors import NotFound, Problem, ValidationFailed
+from hetao.core.locales import LOCALES, normalise_locale
+from hetao.core.matching import matches
+from hetao.core.pagination import MAX_PER_PAGE, paginate
+from hetao.directory.models import Organization
+from hetao.http.deps import db_session
+
+router = APIRouter(prefix="/api/hsds", tags=["HSDS 3.1 open data"])
+
+
+def hsds_language(request: Request, lang: str | None = Query(None, description="Base language of the objects")) -> str:
+    locale = normalise_locale(lang) or (
+        normalise_locale((request.headers.get("accept-language") or "").split(",")[0].split(";")[0]) or LOCALES[0]
+    )
+    request.state.locale = locale
+    return locale
+
+
+def _parse_modified_after(value: str | None) -> datetime | None:
+    if not value:
+        return None
+    try:
+        parsed = datetime.fromisoformat(value.replace("Z", "+00:00"))
+    except ValueError as exc:
+        raise ValidationFailed(
+            [Problem("modified_after", "Give a date or date-time in ISO 8601 form, e.g. 2026-01-31.")]
+        ) from exc
+    return parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)
+
+
+def _page(items: list[dict[str, Any]], page: int, per_page: int, fmt: str | None, locale: str) -> Response:
+    headers = {"Content-Language": locale}
+    if fmt == "ndjson":
+        body = "".join(json.dumps(x, ensure_ascii=False) + "\n" for x in items)
+        return Response(body, media_type="application/x-ndjson", headers=headers)
+    p = paginate(items, page, per_page)
+    return JSONResponse(
+        {
+            "total_items": p.total,
+            "total_pages": p.pages,
+            "page_number": p.page,
+            "size": len(p.items),
+            "first_page": p.page == 1,
+            "last_page": p.page >= p.pages,
+            "empty": not p.items,
+            "contents": p.items,
+        },
+        headers=headers,
+    )
+
+
+def _text_matches(row, search: str | None) -> bool:
+    return not search or matches(search, [r.value for r in row.texts])
+
+
+Format = Query(None, pattern="^(json|ndjson)$", description="ndjson: one object per line, no paging")
+PageQ = Query(1, ge=1)
+PerPage = Query(50, ge=1, le=MAX_PER_PAGE)
+SearchQ = Query(None, max_length=200)
+
+
+@router.get("/", summary="About this HSDS API")
+def root(request: Request):
+    base = str(request.base_url).rstrip("/")
+    return {
+        "version": "3.1",
+        "profile": PROFILE_URI,
+        "openapi_url": f"{base}/openapi.json",
+        "software": f"Hetao One-Stop {__version__}",
+        "languages": list(LOCALES),
+        "illustrative": True,
+    }
+
+
+@router.get("/services", summary="Services (HSDS Page)")
+def list_services(
+    page: int = PageQ,
+    per_page: int = PerPage,
+    search: str | None = SearchQ,
+    organization_id: str | None = None,
+    taxonomy_term_id: str | None = None,
+    modified_after: str | None = None,
+    format: str | None = Format,  # noqa: A002
+    locale: str = Depends(hsds_language),
+    session: Session = Depends(db_session),
+):
+    after = _parse_modified_after(modified_after)
+    stmt = select(Service).order_by(Service.id)
+    if organization_id:
+        stmt = stmt.where(Service.organization_id == organization_id)
+    if taxonomy_term_id:
+        linked = select(Attribute.link_id).where(
+            Attribute.link_entity == "service", Attribute.taxonomy_term_id == taxonomy_term_id
+        )
+        stmt = stmt.where(Service.id.in_(linked))
+    rows = [
+        x
+        for x in session.scalars(stmt).unique()
+        if _text_matches(x, search) and (after is None or _aware(x.modified_at) > after)
+    ]
+    attrs = service_attributes(session, [x.id for x in rows])
+    return _page([serialize_service(x, locale, attrs.get(x.id, [])) for x in rows], page, per_page, format, locale)
+
+
+def _aware(value: datetime) -> datetime:
+    return value if value.tzinfo else value.replace(tzinfo=UTC)
+
+
+@router.get("/services/{id}", summary="One service")
+def get_service(id: str, locale: str = Depends(hsds_language), session: Session = Depends(db_session)):  # noqa: A002
+    service = session.get(Service, id)
+    if service is None:
+        raise NotFound("No service has the id %(ref)s.", code="hsds.service_not_found", ref=id)
+    attrs = service_attributes(session, [service.id])
+    return JSONResponse(serialize_service(service, locale, attrs.get(service.id, [])), headers={"Content-Language": locale})
+
+
+@router.get("/organizations", summary="Organizations (HSDS Page)")
+def list_organizations(
+    page: int = PageQ,
+    per_page: int = PerPage,
+    search: str | None = SearchQ,
+    format: str | None = Format,  # noqa: A002
+    locale: str = Depends(hsds_language),
+    session: Session = Depends(db_session),
+):
+    rows = [o for o in session.scalars(select(Organization).order_by(Organization.id)).unique() if _text_matches(o, search)]
+    return _page([serialize_organization(o, locale) for o in rows], page, per_page, format, locale)
+
+
+@router.get("/organizations/{id}", summary="One organization")
+def get_organization(id: str, locale: str = Depends(hsds_language), session: Session = Depends(db_session)):  # noqa: A002
+    org = session.get(Organization, id)
+    if org is None:
+        raise NotFound("No organisation has the id %(ref)s.", code="hsds.organization_not_found", ref=id)
+    return JSONResponse(serialize_organization(org, locale), headers={"Content-Language": locale})
+
+
+@router.get("/taxonomies", summary="Taxonomies (HSDS Page)")
+def list_taxonomies(
+    page: int = PageQ,
+    per_page: int = PerPage,
+    search: str | None = SearchQ,
+    format: str | None = Format,  # noqa: A002
+    locale: str = Depends(hsds_language),
+    session: Session = Depends(db_session),
+):
+    rows = [t for t in session.scalars(select(Taxonomy).order_by(Taxonomy.id)) if _text_matches(t, search)]
+    return _page([serialize_taxonomy(t, locale) for t in rows], page, per_page, format, locale)
+
+
+@router.get("/taxonomies/{id}", summary="One taxonomy")
+def get_taxonomy(id: str, locale: str = Depends(hsds_language), session: Session = Depends(db_session)):  # noqa: A002
+    row = session.get(Taxonomy, id)
+    if row is None:
+        raise NotFound("No taxonomy has the id %(ref)s.", code="hsds.taxonomy_not_found", ref=id)
+    return JSONResponse(serialize_taxonomy(row, locale), headers={"Content-Language": locale})
+
+
+@router.get("/taxonomy_terms", summary="Taxonomy terms (HSDS Page)")
+def list_taxonomy_terms(
+    page: int = PageQ,
+    per_page: int = PerPage,
+    search: str | None = SearchQ,
+    taxonomy_id: str | None = None,
+    format: str | None = Format,  # noqa: A002
+    locale: str = Depends(hsds_language),
+    session: Session = Depends(db_session),
+):
+    stmt = select(TaxonomyTerm).order_by(TaxonomyTerm.id)
+    if taxonomy_id:
+        stmt = stmt.where(TaxonomyTerm.taxonomy_id == taxonomy_id)
+    rows = [t for t in session.scalars(stmt) if _text_matches(t, search)]
+    return _page([serialize_taxonomy_term(t, locale) for t in rows], page, per_page, format, locale)
+
+
+@router.get("/taxonomy_terms/{id}", summary="One taxonomy term")
+def get_taxonomy_term(id: str, locale: str = Depends(hsds_language), session: Session = Depends(db_session)):  # noqa: A002
+    row = session.get(TaxonomyTerm, id)
+    if row is None:
+        raise NotFound("No taxonomy term has the id %(ref)s.", code="hsds.taxonomy_term_not_found", ref=id)
+    return JSONResponse(serialize_taxonomy_term(row, locale), headers={"Content-Language": locale})
+
+
+@router.get("/service_at_locations", summary="Services at locations (HSDS Page)")
+def list_service_at_locations(
+    page: int = PageQ,
+    per_page: int = PerPage,
+    organization_id: str | None = None,
+    format: str | None = Format,  # noqa: A002
+    locale: str = Depends(hsds_language),
+    session: Session = Depends(db_session),
+):
+    stmt = select(ServiceAtLocation).order_by(ServiceAtLocation.id)
+    if organization_id:
+        stmt = stmt.join(Service, Service.id == ServiceAtLocation.service_id).where(
+            Service.organization_id == organization_id
+        )
+    rows = list(session.scalars(stmt).unique())
+    return _page([serialize_service_at_location(x, locale) for x in rows], page, per_page, format, locale)
+
+
+@router.get("/service_at_locations/{id}", summary="One service at a location")
+def get_service_at_location(id: str, locale: str = Depends(hsds_language), session: Session = Depends(db_session)):  # noqa: A002
+    row = session.get(ServiceAtLocation, id)
+    if row is None:
+        raise NotFound("No service-at-location has the id %(ref)s.", code="hsds.service_at_location_not_found", ref=id)
+    return JSONResponse(serialize_service_at_location(row, locale), headers={"Content-Language": locale})

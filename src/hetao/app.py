@@ -1,0 +1,47 @@
+"""Wires the adapters to the domains: the only module that knows them all."""
+
+from __future__ import annotations
+
+from importlib.resources import files
+
+from fastapi import FastAPI
+from fastapi.exceptions import RequestValidationError
+from fastapi.staticfiles import StaticFiles
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from hetao import __version__
+from hetao.api import hsds as hsds_api
+from hetao.api import v1 as v1_api
+from hetao.core.errors import HetaoError
+from hetao.core.settings import Settings, load_settings
+from hetao.storage.database import make_engine, make_session_factory
+from hetao.web import catalog_pages, directory_pages, errors, site
+from hetao.web.middleware import SiteHeaders
+
+
+def create_app(settings: Settings | None = None, *, engine=None) -> FastAPI:
+    settings = settings or load_settings()
+    engine = engine or make_engine(settings)
+    app = FastAPI(
+        title="Hetao One-Stop API",
+        version=__version__,
+        description="Trilingual catalogue and directory of the Hetao zone's one-stop service centre. "
+        "All content is illustrative sample data.",
+        docs_url=None,
+        redoc_url=None,
+    )
+    app.state.settings = settings
+    app.state.engine = engine
+    app.state.session_factory = make_session_factory(engine)
+    app.add_middleware(SiteHeaders, secure_cookies=settings.secure_cookies)
+    app.add_exception_handler(HetaoError, errors.hetao_error_handler)
+    app.add_exception_handler(StarletteHTTPException, errors.http_error_handler)
+    app.add_exception_handler(RequestValidationError, errors.validation_error_handler)
+    app.add_exception_handler(Exception, errors.unexpected_error_handler)
+    app.mount("/static", StaticFiles(directory=str(files("hetao").joinpath("web", "static"))), name="static")
+    app.include_router(site.router)
+    app.include_router(v1_api.router)
+    app.include_router(hsds_api.router)
+    app.include_router(catalog_pages.router)
+    app.include_router(directory_pages.router)
+    return app

@@ -1,0 +1,48 @@
+"""The filter contract of service lists, shared by the HTML pages and the JSON API."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from hetao.catalog.models import Category, Channel, Service
+from hetao.core.errors import Problem, ValidationFailed
+from hetao.core.matching import matches
+
+
+@dataclass(frozen=True)
+class ServiceFilter:
+    category: str | None = None
+    channel: str | None = None
+    cross_border: bool | None = None
+    department: str | None = None  # organisation slug
+    q: str | None = None
+
+    def validate(self) -> ServiceFilter:
+        problems = []
+        if self.category and self.category not in Category.__members__:
+            problems.append(Problem("category", "Unknown category %(value)s.", {"value": self.category}))
+        if self.channel and self.channel not in Channel.__members__:
+            problems.append(Problem("channel", "Unknown channel %(value)s.", {"value": self.channel}))
+        if self.q and len(self.q) > 200:
+            problems.append(Problem("q", "The search text is too long (at most %(max)d characters).", {"max": 200}))
+        if problems:
+            raise ValidationFailed(problems)
+        return self
+
+    def accepts(self, service: Service) -> bool:
+        if self.category and service.category != self.category:
+            return False
+        if self.channel and self.channel not in service.channels:
+            return False
+        if self.cross_border is not None and service.cross_border != self.cross_border:
+            return False
+        if self.department and service.organization.slug != self.department:
+            return False
+        if self.q:
+            texts = [row.value for row in service.texts if row.field in ("name", "alternate_name", "description")]
+            if not matches(self.q, texts):
+                return False
+        return True
+
+    def is_empty(self) -> bool:
+        return not any((self.category, self.channel, self.cross_border is not None, self.department, self.q))

@@ -1,0 +1,87 @@
+"""Read verbs of the catalogue (the write path is the HSDS importer)."""
+
+from __future__ import annotations
+
+from collections import Counter
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from hetao.catalog.filters import ServiceFilter
+from hetao.catalog.models import Category, CatalogState, DocumentType, RequiredDocument, Service
+from hetao.core.errors import NotFound
+from hetao.core.pagination import Page, paginate
+
+
+def _sort_key(locale: str):
+    def key(row) -> tuple[str, str]:
+        name = row.text("name", locale)
+        return (name.value if name else "", row.id)
+
+    return key
+
+
+def list_services(
+    session: Session, *, filters: ServiceFilter, locale: str, page: int = 1, per_page: int = 50
+) -> Page[Service]:
+    """Active services accepted by ``filters``, sorted by name in ``locale``."""
+    filters.validate()
+    stmt = select(Service).where(Service.status == "active")
+    if filters.category:
+        stmt = stmt.where(Service.category == filters.category)
+    rows = [s for s in session.scalars(stmt).unique() if filters.accepts(s)]
+    rows.sort(key=_sort_key(locale))
+    return paginate(rows, page, per_page)
+
+
+def get_service(session: Session, ref: str) -> Service:
+    """A service by slug or id; raises NotFound."""
+    service = session.scalar(select(Service).where((Service.slug == ref) | (Service.id == ref)))
+    if service is None:
+        raise NotFound("No service item is called %(ref)s.", code="catalog.service_not_found", ref=ref)
+    return service
+
+
+def find_service(session: Session, ref: str) -> Service | None:
+    try:
+        return get_service(session, ref)
+    except NotFound:
+        return None
+
+
+def category_counts(session: Session) -> dict[str, int]:
+    counts = Counter(session.scalars(select(Service.category).where(Service.status == "active")))
+    return {c.value: counts.get(c.value, 0) for c in Category}
+
+
+def list_document_types(session: Session, *, locale: str) -> list[DocumentType]:
+    rows = list(session.scalars(select(DocumentType)))
+    rows.sort(key=_sort_key(locale))
+    return rows
+
+
+def get_document_type(session: Session, key: str) -> DocumentType:
+    doc = session.scalar(select(DocumentType).where((DocumentType.key == key) | (DocumentType.id == key)))
+    if doc is None:
+        raise NotFound("No document type is called %(ref)s.", code="catalog.document_type_not_found", ref=key)
+    return doc
+
+
+def services_needing(session: Session, document_type: DocumentType, *, locale: str) -> list[Service]:
+    stmt = (
+        select(Service)
+        .join(RequiredDocument, RequiredDocument.service_id == Service.id)
+        .where(RequiredDocument.document_type_id == document_type.id, Service.status == "active")
+    )
+    rows = list(session.scalars(stmt).unique())
+    rows.sort(key=_sort_key(locale))
+    return rows
+
+
+def document_type_usage(session: Session) -> Counter:
+    return Counter(session.scalars(select(RequiredDocument.document_type_id)))
+
+
+def catalog_version(session: Session) -> int:
+    state = session.get(CatalogState, 1)
+    return state.version if state else 0

@@ -1,0 +1,143 @@
+"""``hetao serve | db upgrade | import | export | check``. Each command is one transaction."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+import typer
+from tqdm import tqdm
+
+from hetao.catalog import catalogue_is_empty, export_document, import_document, load_sample
+from hetao.catalog.checks import check_database
+from hetao.core.errors import ValidationFailed
+from hetao.core.locales import LOCALES
+from hetao.core.settings import load_settings
+from hetao.storage.database import make_engine, make_session_factory, unit_of_work
+from hetao.storage.migrate import upgrade
+
+app = typer.Typer(help="Hetao One-Stop: trilingual one-stop service platform.", no_args_is_help=True)
+db_app = typer.Typer(help="Database commands.", no_args_is_help=True)
+app.add_typer(db_app, name="db")
+
+MAX_IMPORT_BYTES = 200 * 1024 * 1024
+
+
+def _factory():
+    settings = load_settings()
+    engine = make_engine(settings)
+    return settings, engine, make_session_factory(engine)
+
+
+@db_app.command("upgrade")
+def db_upgrade() -> None:
+    """Apply all database migrations."""
+    _settings, engine, _ = _factory()
+    upgrade(engine)
+    typer.echo("Database is up to date.")
+
+
+@app.command("serve")
+def serve(
+    host: str = typer.Option("127.0.0.1", help="Interface to listen on."),
+    port: int = typer.Option(8000, help="Port to listen on."),
+    workers: int = typer.Option(1, min=1, help="Number of worker processes."),
+    sample: bool = typer.Option(True, "--sample/--no-sample", help="Load the sample data into an empty catalogue."),
+) -> None:
+    """Migrate the database, load the sample data if the catalogue is empty, and serve the site."""
+    import uvicorn
+
+    settings, engine, factory = _factory()
+    upgrade(engine)
+    if sample:
+        with unit_of_work(factory) as session:
+            if catalogue_is_empty(session):
+                report = load_sample(session)
+                typer.echo(f"Loaded the illustrative sample data: {dict(report.created)}")
+    engine.dispose()
+    if workers > 1 and settings.is_sqlite:
+        typer.echo("Note: several workers share one SQLite file; use PostgreSQL in production.", err=True)
+    typer.echo(f"Serving on http://{host}:{port}/")
+    uvicorn.run("hetao.app:create_app", factory=True, host=host, port=port, workers=workers, log_level="info")
+
+
+def _read_document(path: Path):
+    if not path.is_file():
+        raise typer.BadParameter(f"{path} is not a file.")
+    if path.stat().st_size > MAX_IMPORT_BYTES:
+        raise typer.BadParameter(f"{path} is larger than {MAX_IMPORT_BYTES // (1024 * 1024)} MB.")
+    try:
+        return json.loads(path.read_text(encoding="utf-8"))
+    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+        typer.echo(f"{path}: not valid UTF-8 JSON: {exc}", err=True)
+        raise typer.Exit(2) from exc
+
+
+@app.command("import")
+def import_(
+    file: Path = typer.Argument(..., help="An HSDS 3.1 + Hetao profile JSON document."),
+    quiet: bool = typer.Option(False, help="Do not print warnings."),
+) -> None:
+    """Validate the whole file, then upsert everything in one transaction (nothing on any error)."""
+    doc = _read_document(file)
+    _settings, engine, factory = _factory()
+    upgrade(engine)
+    total = sum(len(doc.get(k) or []) for k in ("organizations", "locations", "services", "taxonomy_terms")) if isinstance(doc, dict) else 0
+    try:
+        with unit_of_work(factory) as session, tqdm(
+            total=total, unit="obj", disable=total < 200 or not sys.stderr.isatty(), file=sys.stderr
+        ) as bar:
+            report = import_document(session, doc, progress=bar.update)
+    except ValidationFailed as failed:
+        errors = [p for p in failed.problems if p.severity == "error"]
+        typer.echo(f"{file}: not imported; {len(errors)} problem(s) found, nothing was changed:", err=True)
+        for p in failed.problems:
+            typer.echo(f"  {p.severity}: {p.render()}", err=True)
+        raise typer.Exit(1) from failed
+    if not quiet:
+        for p in report.warnings:
+            typer.echo(f"  warning: {p.render()}", err=True)
+    typer.echo(
+        f"Imported {file}: created {dict(report.created)}, updated {dict(report.updated)}, "
+        f"unchanged {sum(report.unchanged.values())} objects, {len(report.warnings)} warning(s)."
+    )
+
+
+@app.command("export")
+def export(
+    file: Path = typer.Argument(..., help="Where to write the JSON document ('-' for standard output)."),
+    language: str = typer.Option("zh-Hant", help="Base language of the text fields: " + ", ".join(LOCALES)),
+) -> None:
+    """Write the catalogue and directory as one HSDS 3.1 + Hetao profile document."""
+    if language not in LOCALES:
+        raise typer.BadParameter(f"language must be one of {', '.join(LOCALES)}")
+    _settings, engine, factory = _factory()
+    upgrade(engine)
+    with unit_of_work(factory) as session:
+        doc = export_document(session, language=language)
+    text = json.dumps(doc, ensure_ascii=False, indent=2, sort_keys=False) + "\n"
+    if str(file) == "-":
+        sys.stdout.write(text)
+    else:
+        file.write_text(text, encoding="utf-8")
+        typer.echo(f"Exported {len(doc['services'])} services and {len(doc['organizations'])} organisations to {file}.")
+
+
+@app.command("check")
+def check(strict: bool = typer.Option(False, help="Treat warnings as problems too.")) -> None:
+    """Validate the database content and report every problem."""
+    _settings, engine, factory = _factory()
+    upgrade(engine)
+    with unit_of_work(factory) as session:
+        problems = check_database(session)
+    errors = [p for p in problems if p.severity == "error" or strict]
+    for p in problems:
+        typer.echo(f"{p.severity}: {p.render()}")
+    typer.echo(f"{len(errors)} problem(s), {len(problems) - len(errors)} warning(s).")
+    if errors:
+        raise typer.Exit(1)
+
+
+def main() -> None:
+    app()

@@ -1,0 +1,68 @@
+"""The one error hierarchy. Each error has a stable code and a translatable message (a whole
+sentence with named placeholders, translated by the adapter in the negotiated language)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+
+class HetaoError(Exception):
+    """Base of all domain errors."""
+
+    status = 400
+    code = "core.error"
+    message = "Something went wrong."
+
+    def __init__(self, message: str | None = None, *, code: str | None = None, **params: object):
+        self.message = message or self.message
+        self.code = code or self.code
+        self.params = params
+        super().__init__(self.message % params if params else self.message)
+
+
+class NotFound(HetaoError):
+    status = 404
+    code = "core.not_found"
+    message = "The page or resource you asked for does not exist."
+
+
+class PermissionDenied(HetaoError):
+    status = 403
+    code = "core.permission_denied"
+    message = "You are not allowed to do that."
+
+
+class Conflict(HetaoError):
+    status = 409
+    code = "core.conflict"
+    message = "That conflicts with the current state; reload and try again."
+
+
+class InvalidTransition(HetaoError):
+    status = 409
+    code = "core.invalid_transition"
+    message = "That action is not possible in the current state."
+
+
+@dataclass
+class Problem:
+    """One problem found while validating input: where (a JSON path or field) and what."""
+
+    path: str
+    message: str
+    params: dict[str, object] = field(default_factory=dict)
+    severity: str = "error"  # or "warning"
+
+    def render(self) -> str:
+        text = self.message % self.params if self.params else self.message
+        return f"{self.path}: {text}"
+
+
+class ValidationFailed(HetaoError):
+    status = 422
+    code = "core.validation_failed"
+    message = "The input is not valid."
+
+    def __init__(self, problems: list[Problem], message: str | None = None, **kw: object):
+        self.problems = problems
+        super().__init__(message, **kw)

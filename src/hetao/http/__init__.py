@@ -1,0 +1,1 @@
+"""Request plumbing shared by the HTTP adapters (``web`` pages and the ``api``)."""

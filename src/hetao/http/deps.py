@@ -1,0 +1,16 @@
+"""FastAPI dependencies shared by the HTML pages and the APIs."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from fastapi import Request
+from sqlalchemy.orm import Session
+
+from hetao.storage.database import unit_of_work
+
+
+def db_session(request: Request) -> Iterator[Session]:
+    """The request's unit of work: one transaction, committed on success, rolled back on error."""
+    with unit_of_work(request.app.state.session_factory) as session:
+        yield session

@@ -1,0 +1,7 @@
+"""The metadata of every domain's models, for migrations and test set-up."""
+
+import hetao.catalog.models  # noqa: F401  (registers the tables)
+import hetao.directory.models  # noqa: F401
+from hetao.core.db import Base
+
+metadata = Base.metadata

@@ -1,0 +1,88 @@
+"""Error responses: a localised HTML page for people, problem+json for the APIs."""
+
+from __future__ import annotations
+
+from fastapi import Request
+from fastapi.exceptions import RequestValidationError
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from hetao.api.problems import problem_response
+from hetao.core.errors import HetaoError, NotFound, Problem, ValidationFailed
+from hetao.core.locales import PREFIX_LOCALE
+from hetao.web.context import PageContext
+from hetao.web.locale import preferred_locale
+from hetao.web.templating import render
+
+
+def _is_api(request: Request) -> bool:
+    return request.url.path.startswith("/api/") or request.url.path == "/openapi.json"
+
+
+def _page_context(request: Request) -> PageContext:
+    path = request.url.path
+    first = path.split("/")[1] if path.count("/") >= 1 else ""
+    locale = PREFIX_LOCALE.get(first)
+    if locale is not None:
+        return PageContext(locale=locale, path=path[len(first) + 1 :] or "/")
+    return PageContext(locale=getattr(request.state, "locale", None) or preferred_locale(request), path="/")
+
+
+def _html_error(request: Request, error: HetaoError):
+    ctx = _page_context(request)
+    t = ctx.t
+    headings = {
+        404: t.gettext("Page not found"),
+        422: t.gettext("There is a problem with what you asked for"),
+        400: t.gettext("There is a problem with what you asked for"),
+        403: t.gettext("You cannot see this page"),
+        409: t.gettext("That could not be done"),
+    }
+    problems = []
+    if isinstance(error, ValidationFailed):
+        problems = [t.gettext(p.message, **p.params) for p in error.problems]
+    return render(
+        request,
+        "error.html",
+        ctx,
+        status_code=error.status,
+        heading=headings.get(error.status, t.gettext("Sorry, something went wrong")),
+        message=t.gettext(error.message, **error.params),
+        problems=problems,
+    )
+
+
+def _locale_for(request: Request) -> str:
+    return getattr(request.state, "locale", None) or preferred_locale(request)
+
+
+async def hetao_error_handler(request: Request, exc: HetaoError):
+    if _is_api(request):
+        return problem_response(exc, locale=_locale_for(request), instance=request.url.path)
+    return _html_error(request, exc)
+
+
+async def http_error_handler(request: Request, exc: StarletteHTTPException):
+    if exc.status_code == 404:
+        error: HetaoError = NotFound()
+    elif exc.status_code == 405:
+        error = HetaoError("This address does not accept that method.", code="core.method_not_allowed")
+        error.status = 405
+    else:
+        error = HetaoError(str(exc.detail), code="core.http_error")
+        error.status = exc.status_code
+    return await hetao_error_handler(request, error)
+
+
+async def validation_error_handler(request: Request, exc: RequestValidationError):
+    problems = [
+        Problem(".".join(str(p) for p in err.get("loc", ()) if p not in ("query", "path", "body")) or "request",
+                "This value is not valid: %(reason)s", {"reason": err.get("msg", "")})
+        for err in exc.errors()
+    ]
+    return await hetao_error_handler(request, ValidationFailed(problems, "The request is not valid."))
+
+
+async def unexpected_error_handler(request: Request, exc: Exception):
+    error = HetaoError("Sorry, something went wrong on our side. Please try again later.", code="core.internal")
+    error.status = 500
+    return await hetao_error_handler(request, error)

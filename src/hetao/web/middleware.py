@@ -1,0 +1,34 @@
+"""HTTP middleware: security headers and the sticky locale cookie."""
+
+from __future__ import annotations
+
+from starlette.middleware.base import BaseHTTPMiddleware
+from starlette.requests import Request
+
+from hetao.core.locales import PREFIX_LOCALE
+from hetao.web.locale import COOKIE
+
+CSP = (
+    "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; "
+    "object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'none'"
+)
+
+
+class SiteHeaders(BaseHTTPMiddleware):
+    def __init__(self, app, *, secure_cookies: bool = False):
+        super().__init__(app)
+        self.secure_cookies = secure_cookies
+
+    async def dispatch(self, request: Request, call_next):
+        response = await call_next(request)
+        response.headers.setdefault("Content-Security-Policy", CSP)
+        response.headers.setdefault("X-Content-Type-Options", "nosniff")
+        response.headers.setdefault("Referrer-Policy", "strict-origin-when-cross-origin")
+        response.headers.setdefault("X-Frame-Options", "DENY")
+        first = request.url.path.split("/")[1] if request.url.path.count("/") else ""
+        locale = PREFIX_LOCALE.get(first)
+        if locale and request.cookies.get(COOKIE) != locale and response.status_code < 400:
+            response.set_cookie(
+                COOKIE, locale, max_age=365 * 24 * 3600, httponly=True, samesite="lax", secure=self.secure_cookies
+            )
+        return response
