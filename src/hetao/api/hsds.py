@@ -27,6 +27,7 @@ from hetao.catalog.hsds_export import (
 )
 from hetao.catalog.models import Attribute, Service, ServiceAtLocation, Taxonomy, TaxonomyTerm
 from hetao.core.errors import NotFound, Problem, ValidationFailed
+from hetao.core.i18n import N_
 from hetao.core.locales import LOCALES, normalise_locale
 from hetao.core.matching import matches
 from hetao.core.pagination import MAX_PER_PAGE, paginate
@@ -36,9 +37,12 @@ from hetao.http.deps import db_session
 router = APIRouter(prefix="/api/hsds", tags=["HSDS 3.1 open data"])
 
 
-def hsds_language(request: Request, lang: str | None = Query(None, description="Base language of the objects")) -> str:
+def hsds_language(
+    request: Request, lang: str | None = Query(None, description="Base language of the objects")
+) -> str:
     locale = normalise_locale(lang) or (
-        normalise_locale((request.headers.get("accept-language") or "").split(",")[0].split(";")[0]) or LOCALES[0]
+        normalise_locale((request.headers.get("accept-language") or "").split(",")[0].split(";")[0])
+        or LOCALES[0]
     )
     request.state.locale = locale
     return locale
@@ -51,7 +55,7 @@ def _parse_modified_after(value: str | None) -> datetime | None:
         parsed = datetime.fromisoformat(value.replace("Z", "+00:00"))
     except ValueError as exc:
         raise ValidationFailed(
-            [Problem("modified_after", "Give a date or date-time in ISO 8601 form, e.g. 2026-01-31.")]
+            [Problem("modified_after", N_("Give a date or date-time in ISO 8601 form, e.g. 2026-01-31."))]
         ) from exc
     return parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)
 
@@ -127,7 +131,9 @@ def list_services(
         if _text_matches(x, search) and (after is None or _aware(x.modified_at) > after)
     ]
     attrs = service_attributes(session, [x.id for x in rows])
-    return _page([serialize_service(x, locale, attrs.get(x.id, [])) for x in rows], page, per_page, format, locale)
+    return _page(
+        [serialize_service(x, locale, attrs.get(x.id, [])) for x in rows], page, per_page, format, locale
+    )
 
 
 def _aware(value: datetime) -> datetime:
@@ -138,9 +144,11 @@ def _aware(value: datetime) -> datetime:
 def get_service(id: str, locale: str = Depends(hsds_language), session: Session = Depends(db_session)):  # noqa: A002
     service = session.get(Service, id)
     if service is None:
-        raise NotFound("No service has the id %(ref)s.", code="hsds.service_not_found", ref=id)
+        raise NotFound(N_("No service has the id %(ref)s."), code="hsds.service_not_found", ref=id)
     attrs = service_attributes(session, [service.id])
-    return JSONResponse(serialize_service(service, locale, attrs.get(service.id, [])), headers={"Content-Language": locale})
+    return JSONResponse(
+        serialize_service(service, locale, attrs.get(service.id, [])), headers={"Content-Language": locale}
+    )
 
 
 @router.get("/organizations", summary="Organizations (HSDS Page)")
@@ -152,7 +160,11 @@ def list_organizations(
     locale: str = Depends(hsds_language),
     session: Session = Depends(db_session),
 ):
-    rows = [o for o in session.scalars(select(Organization).order_by(Organization.id)).unique() if _text_matches(o, search)]
+    rows = [
+        o
+        for o in session.scalars(select(Organization).order_by(Organization.id)).unique()
+        if _text_matches(o, search)
+    ]
     return _page([serialize_organization(o, locale) for o in rows], page, per_page, format, locale)
 
 
@@ -160,7 +172,7 @@ def list_organizations(
 def get_organization(id: str, locale: str = Depends(hsds_language), session: Session = Depends(db_session)):  # noqa: A002
     org = session.get(Organization, id)
     if org is None:
-        raise NotFound("No organisation has the id %(ref)s.", code="hsds.organization_not_found", ref=id)
+        raise NotFound(N_("No organisation has the id %(ref)s."), code="hsds.organization_not_found", ref=id)
     return JSONResponse(serialize_organization(org, locale), headers={"Content-Language": locale})
 
 
@@ -181,7 +193,7 @@ def list_taxonomies(
 def get_taxonomy(id: str, locale: str = Depends(hsds_language), session: Session = Depends(db_session)):  # noqa: A002
     row = session.get(Taxonomy, id)
     if row is None:
-        raise NotFound("No taxonomy has the id %(ref)s.", code="hsds.taxonomy_not_found", ref=id)
+        raise NotFound(N_("No taxonomy has the id %(ref)s."), code="hsds.taxonomy_not_found", ref=id)
     return JSONResponse(serialize_taxonomy(row, locale), headers={"Content-Language": locale})
 
 
@@ -206,7 +218,9 @@ def list_taxonomy_terms(
 def get_taxonomy_term(id: str, locale: str = Depends(hsds_language), session: Session = Depends(db_session)):  # noqa: A002
     row = session.get(TaxonomyTerm, id)
     if row is None:
-        raise NotFound("No taxonomy term has the id %(ref)s.", code="hsds.taxonomy_term_not_found", ref=id)
+        raise NotFound(
+            N_("No taxonomy term has the id %(ref)s."), code="hsds.taxonomy_term_not_found", ref=id
+        )
     return JSONResponse(serialize_taxonomy_term(row, locale), headers={"Content-Language": locale})
 
 
@@ -229,8 +243,14 @@ def list_service_at_locations(
 
 
 @router.get("/service_at_locations/{id}", summary="One service at a location")
-def get_service_at_location(id: str, locale: str = Depends(hsds_language), session: Session = Depends(db_session)):  # noqa: A002
+def get_service_at_location(
+    id: str, locale: str = Depends(hsds_language), session: Session = Depends(db_session)
+):  # noqa: A002
     row = session.get(ServiceAtLocation, id)
     if row is None:
-        raise NotFound("No service-at-location has the id %(ref)s.", code="hsds.service_at_location_not_found", ref=id)
+        raise NotFound(
+            N_("No service-at-location has the id %(ref)s."),
+            code="hsds.service_at_location_not_found",
+            ref=id,
+        )
     return JSONResponse(serialize_service_at_location(row, locale), headers={"Content-Language": locale})

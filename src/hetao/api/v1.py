@@ -124,7 +124,10 @@ def get_service(ref: str, locale: str = Depends(api_locale), session: Session = 
             )
             for rd in service.required_documents
         ],
-        faqs=[s.FaqRead(question=_text(f, "question", locale), answer=_text(f, "answer", locale)) for f in service.faqs],
+        faqs=[
+            s.FaqRead(question=_text(f, "question", locale), answer=_text(f, "answer", locale))
+            for f in service.faqs
+        ],
         modified_at=service.modified_at,
         machine_converted=machine,
     )
@@ -141,13 +144,19 @@ def _doc_read(doc, locale: str, count: int) -> s.DocumentTypeRead:
     )
 
 
-@router.get("/document-types", response_model=list[s.DocumentTypeRead], summary="The shared registry of documents")
+@router.get(
+    "/document-types", response_model=list[s.DocumentTypeRead], summary="The shared registry of documents"
+)
 def list_document_types(locale: str = Depends(api_locale), session: Session = Depends(db_session)):
     usage = catalog.document_type_usage(session)
-    return [_doc_read(d, locale, usage.get(d.id, 0)) for d in catalog.list_document_types(session, locale=locale)]
+    return [
+        _doc_read(d, locale, usage.get(d.id, 0)) for d in catalog.list_document_types(session, locale=locale)
+    ]
 
 
-@router.get("/document-types/{key}", response_model=s.DocumentTypeDetail, summary="One document type and its items")
+@router.get(
+    "/document-types/{key}", response_model=s.DocumentTypeDetail, summary="One document type and its items"
+)
 def get_document_type(key: str, locale: str = Depends(api_locale), session: Session = Depends(db_session)):
     doc = catalog.get_document_type(session, key)
     services = catalog.services_needing(session, doc, locale=locale)
@@ -195,7 +204,9 @@ def list_organizations(
     filters = directory.OrganizationFilter(
         kind=kind.value if kind else None, tag=tag, hk_background=hk_background, q=q
     )
-    result = directory.list_organizations(session, filters=filters, locale=locale, page=page, per_page=per_page)
+    result = directory.list_organizations(
+        session, filters=filters, locale=locale, page=page, per_page=per_page
+    )
     return s.OrganizationPage(
         items=[organization_read(o, locale) for o in result.items],
         total=result.total,
@@ -236,4 +247,6 @@ def list_places(locale: str = Depends(api_locale), session: Session = Depends(db
 def get_place(ref: str, locale: str = Depends(api_locale), session: Session = Depends(db_session)):
     place = directory.get_place(session, ref)
     orgs = directory.organizations_at(session, place, locale=locale)
-    return s.PlaceDetail(**place_read(place, locale).model_dump(), organizations=[organization_read(o, locale) for o in orgs])
+    return s.PlaceDetail(
+        **place_read(place, locale).model_dump(), organizations=[organization_read(o, locale) for o in orgs]
+    )

@@ -1,6 +1,12 @@
 """The service catalogue: items, categories, the document type registry, HSDS import/export."""
 
-from hetao.catalog.categories import CATEGORY_INFO, CATEGORY_SLUGS, SLUG_CATEGORIES, category_name, category_summary
+from hetao.catalog.categories import (
+    CATEGORY_INFO,
+    CATEGORY_SLUGS,
+    SLUG_CATEGORIES,
+    category_name,
+    category_summary,
+)
 from hetao.catalog.filters import ServiceFilter
 from hetao.catalog.hsds_export import export_document
 from hetao.catalog.hsds_import import ImportReport, import_document, validate_document

@@ -6,11 +6,12 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from hetao.catalog.hsds_export import export_document
-from hetao.catalog.hsds_import import Plan, _check_references, _check_translations, _collect
 from hetao.catalog.hsds_format import COLLECTIONS
+from hetao.catalog.hsds_import import Plan, _check_references, _check_translations, _collect
 from hetao.catalog.models import Category, Service
 from hetao.catalog.profile_schema import validator_for
 from hetao.core.errors import Problem
+from hetao.core.i18n import N_
 
 
 def check_database(session: Session, *, language: str = "zh-Hant") -> list[Problem]:
@@ -31,9 +32,17 @@ def check_database(session: Session, *, language: str = "zh-Hant") -> list[Probl
     _check_translations(plan, problems)
     for service in session.scalars(select(Service)):
         if service.category not in Category.__members__:
-            problems.append(Problem(f"service {service.slug}", "Unknown category %(value)s.", {"value": service.category}))
+            problems.append(
+                Problem(
+                    f"service {service.slug}", N_("Unknown category %(value)s."), {"value": service.category}
+                )
+            )
         if not service.required_documents:
             problems.append(
-                Problem(f"service {service.slug}", "No documents are listed for this service.", severity="warning")
+                Problem(
+                    f"service {service.slug}",
+                    N_("No documents are listed for this service."),
+                    severity="warning",
+                )
             )
     return problems

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 from hetao.catalog.models import Category, Channel, Service
 from hetao.core.errors import Problem, ValidationFailed
+from hetao.core.i18n import N_
 from hetao.core.matching import matches
 
 
@@ -20,11 +21,13 @@ class ServiceFilter:
     def validate(self) -> ServiceFilter:
         problems = []
         if self.category and self.category not in Category.__members__:
-            problems.append(Problem("category", "Unknown category %(value)s.", {"value": self.category}))
+            problems.append(Problem("category", N_("Unknown category %(value)s."), {"value": self.category}))
         if self.channel and self.channel not in Channel.__members__:
-            problems.append(Problem("channel", "Unknown channel %(value)s.", {"value": self.channel}))
+            problems.append(Problem("channel", N_("Unknown channel %(value)s."), {"value": self.channel}))
         if self.q and len(self.q) > 200:
-            problems.append(Problem("q", "The search text is too long (at most %(max)d characters).", {"max": 200}))
+            problems.append(
+                Problem("q", N_("The search text is too long (at most %(max)d characters)."), {"max": 200})
+            )
         if problems:
             raise ValidationFailed(problems)
         return self
@@ -39,7 +42,9 @@ class ServiceFilter:
         if self.department and service.organization.slug != self.department:
             return False
         if self.q:
-            texts = [row.value for row in service.texts if row.field in ("name", "alternate_name", "description")]
+            texts = [
+                row.value for row in service.texts if row.field in ("name", "alternate_name", "description")
+            ]
             if not matches(self.q, texts):
                 return False
         return True

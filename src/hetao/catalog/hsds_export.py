@@ -90,8 +90,13 @@ def serialize_service(service: Service, language: str, attributes: list[Attribut
     for faq in service.faqs:
         item = {}
         _put_texts(item, faq, "faq", language)
-        faqs.append({"question": item.get("question"), "answer": item.get("answer"),
-                     **({"translations": item["translations"]} if "translations" in item else {})})
+        faqs.append(
+            {
+                "question": item.get("question"),
+                "answer": item.get("answer"),
+                **({"translations": item["translations"]} if "translations" in item else {}),
+            }
+        )
     hetao["faqs"] = faqs
     out["hetao"] = hetao
     return out
@@ -191,10 +196,15 @@ def export_document(session: Session, *, language: str = "zh-Hant") -> Obj:
     return {
         "language": language,
         "organizations": [
-            serialize_organization(o, language) for o in session.scalars(select(Organization).order_by(Organization.id))
+            serialize_organization(o, language)
+            for o in session.scalars(select(Organization).order_by(Organization.id))
         ],
-        "locations": [serialize_location(x, language) for x in session.scalars(select(Location).order_by(Location.id))],
-        "taxonomies": [serialize_taxonomy(t, language) for t in session.scalars(select(Taxonomy).order_by(Taxonomy.id))],
+        "locations": [
+            serialize_location(x, language) for x in session.scalars(select(Location).order_by(Location.id))
+        ],
+        "taxonomies": [
+            serialize_taxonomy(t, language) for t in session.scalars(select(Taxonomy).order_by(Taxonomy.id))
+        ],
         "taxonomy_terms": [
             serialize_taxonomy_term(t, language)
             for t in session.scalars(select(TaxonomyTerm).order_by(TaxonomyTerm.id))

@@ -30,6 +30,7 @@ from hetao.catalog.models import (
 from hetao.catalog.profile_schema import validator_for
 from hetao.core.db import utcnow
 from hetao.core.errors import Problem, ValidationFailed
+from hetao.core.i18n import N_
 from hetao.core.locales import LOCALES
 from hetao.directory.models import Location, Organization
 
@@ -80,38 +81,36 @@ def validate_document(session: Session, doc: Any) -> tuple[Plan | None, list[Pro
     """Check a whole document; return the flattened plan and every problem (errors and warnings)."""
     problems: list[Problem] = []
     if not isinstance(doc, dict):
-        return None, [Problem("$", "The document must be a JSON object.")]
+        return None, [Problem("$", N_("The document must be a JSON object."))]
     language = doc.get("language")
     if language not in LOCALES:
         problems.append(
             Problem(
                 "$.language",
-                "The document language must be one of %(allowed)s; found %(found)s.",
+                N_("The document language must be one of %(allowed)s; found %(found)s."),
                 {"allowed": ", ".join(LOCALES), "found": repr(language)},
             )
         )
         language = LOCALES[0]
     for key in doc:
         if key != "language" and key not in COLLECTIONS:
-            problems.append(Problem(f"$.{key}", "Unknown member %(name)s.", {"name": key}))
+            problems.append(Problem(f"$.{key}", N_("Unknown member %(name)s."), {"name": key}))
     plan = Plan(language=language)
     for collection, kind in COLLECTIONS.items():
         items = doc.get(collection, [])
         if not isinstance(items, list):
-            problems.append(Problem(f"$.{collection}", "Must be an array."))
+            problems.append(Problem(f"$.{collection}", N_("Must be an array.")))
             continue
         validator = validator_for(kind)
         for index, obj in enumerate(items):
             path = f"$.{collection}[{index}]"
             if not isinstance(obj, dict):
-                problems.append(Problem(path, "Must be an object."))
+                problems.append(Problem(path, N_("Must be an object.")))
                 continue
             for error in sorted(validator.iter_errors(obj), key=lambda e: list(e.absolute_path)):
                 problems.append(Problem(_json_path(path, error.absolute_path), error.message))
             _collect(plan, kind, obj, path, problems, top_level=True)
-    if any(p.severity == "error" for p in problems):
-        # References and slugs are only meaningful once the shapes are right.
-        return plan, problems
+    # Shape errors do not stop the other checks: the file's author gets every problem at once.
     _check_profile_members(plan, problems)
     _check_references(session, plan, problems)
     _check_slugs(session, plan, problems)
@@ -129,7 +128,7 @@ def _add(plan: Plan, kind: str, obj: Obj, path: str, problems: list[Problem], *,
             problems.append(
                 Problem(
                     path,
-                    "Duplicate id %(id)s: already used at %(other)s.",
+                    N_("Duplicate id %(id)s: already used at %(other)s."),
                     {"id": oid, "other": table[oid].path},
                 )
             )
@@ -147,7 +146,9 @@ def _collect(plan: Plan, kind: str, obj: Obj, path: str, problems: list[Problem]
             _collect(plan, "organization", org, f"{path}.organization", problems, top_level=False)
             if obj.get("organization_id") not in (None, org.get("id")):
                 problems.append(
-                    Problem(f"{path}.organization_id", "organization_id and the embedded organization differ.")
+                    Problem(
+                        f"{path}.organization_id", N_("organization_id and the embedded organization differ.")
+                    )
                 )
         for i, sal in enumerate(obj.get("service_at_locations") or []):
             if isinstance(sal, dict):
@@ -163,7 +164,9 @@ def _collect(plan: Plan, kind: str, obj: Obj, path: str, problems: list[Problem]
         for i, rd in enumerate(obj.get("required_documents") or []):
             if isinstance(rd, dict):
                 _check_parent(rd, "service_id", oid, f"{path}.required_documents[{i}]", problems)
-                _add(plan, "required_document", rd, f"{path}.required_documents[{i}]", problems, top_level=True)
+                _add(
+                    plan, "required_document", rd, f"{path}.required_documents[{i}]", problems, top_level=True
+                )
         for i, attr in enumerate(obj.get("attributes") or []):
             if isinstance(attr, dict):
                 _check_parent(attr, "link_id", oid, f"{path}.attributes[{i}]", problems)
@@ -171,7 +174,12 @@ def _collect(plan: Plan, kind: str, obj: Obj, path: str, problems: list[Problem]
                 term = attr.get("taxonomy_term")
                 if isinstance(term, dict):
                     _collect(
-                        plan, "taxonomy_term", term, f"{path}.attributes[{i}].taxonomy_term", problems, top_level=False
+                        plan,
+                        "taxonomy_term",
+                        term,
+                        f"{path}.attributes[{i}].taxonomy_term",
+                        problems,
+                        top_level=False,
                     )
     elif kind == "organization":
         for i, loc in enumerate(obj.get("locations") or []):
@@ -198,7 +206,11 @@ def _collect(plan: Plan, kind: str, obj: Obj, path: str, problems: list[Problem]
 def _check_parent(child: Obj, key: str, parent_id: Any, path: str, problems: list[Problem]) -> None:
     if child.get(key) not in (None, parent_id):
         problems.append(
-            Problem(f"{path}.{key}", "%(key)s must be the id of the enclosing object or be left out.", {"key": key})
+            Problem(
+                f"{path}.{key}",
+                N_("%(key)s must be the id of the enclosing object or be left out."),
+                {"key": key},
+            )
         )
 
 
@@ -206,14 +218,26 @@ def _check_profile_members(plan: Plan, problems: list[Problem]) -> None:
     for entry in plan.of("service").values():
         if not entry.obj.get("organization_id") and not isinstance(entry.obj.get("organization"), dict):
             problems.append(
-                Problem(entry.path, "A service must name the organization that delivers it (organization_id).")
+                Problem(
+                    entry.path, N_("A service must name the organization that delivers it (organization_id).")
+                )
             )
         if "hetao" not in entry.obj:
-            problems.append(Problem(entry.path, "A service must carry the Hetao profile member %(name)s.", {"name": "hetao"}))
+            problems.append(
+                Problem(
+                    entry.path,
+                    N_("A service must carry the Hetao profile member %(name)s."),
+                    {"name": "hetao"},
+                )
+            )
     for entry in plan.of("organization").values():
         if "hetao" not in entry.obj:
             problems.append(
-                Problem(entry.path, "An organization must carry the Hetao profile member %(name)s.", {"name": "hetao"})
+                Problem(
+                    entry.path,
+                    N_("An organization must carry the Hetao profile member %(name)s."),
+                    {"name": "hetao"},
+                )
             )
 
 
@@ -263,15 +287,17 @@ def _check_references(session: Session, plan: Plan, problems: list[Problem]) -> 
             ref = _member(entry.obj, member)
             if ref is None and kind == "attribute" and isinstance(entry.obj.get("taxonomy_term"), dict):
                 continue
+            if ref is not None and not isinstance(ref, str):
+                continue  # a wrong type is reported by the schema check
             if ref is None:
                 if required:
-                    problems.append(Problem(f"{entry.path}.{member}", "This reference is required."))
+                    problems.append(Problem(f"{entry.path}.{member}", N_("This reference is required.")))
                 continue
             if ref not in plan.of(target) and ref not in in_db.get(target, set()):
                 problems.append(
                     Problem(
                         f"{entry.path}.{member}",
-                        "%(ref)s does not refer to any %(target)s in this file or in the database.",
+                        N_("%(ref)s does not refer to any %(target)s in this file or in the database."),
                         {"ref": ref, "target": target},
                     )
                 )
@@ -287,7 +313,7 @@ def _check_slugs(session: Session, plan: Plan, problems: list[Problem]) -> None:
                 problems.append(
                     Problem(
                         f"{entry.path}.hetao.slug",
-                        "The slug %(slug)s is already used by %(other)s.",
+                        N_("The slug %(slug)s is already used by %(other)s."),
                         {"slug": slug, "other": seen[slug].path},
                     )
                 )
@@ -300,15 +326,16 @@ def _check_slugs(session: Session, plan: Plan, problems: list[Problem]) -> None:
                 problems.append(
                     Problem(
                         f"{seen[slug].path}.hetao.slug",
-                        "The slug %(slug)s already belongs to another %(kind)s in the database (%(id)s).",
+                        N_("The slug %(slug)s already belongs to another %(kind)s in the database (%(id)s)."),
                         {"slug": slug, "kind": kind, "id": oid},
                     )
                 )
 
 
 def _slug_of(entry: Entry) -> str:
-    hetao = entry.obj.get("hetao") or {}
-    return hetao.get("slug") or entry.obj["id"]
+    hetao = entry.obj.get("hetao")
+    slug = hetao.get("slug") if isinstance(hetao, dict) else None
+    return slug if isinstance(slug, str) else entry.obj["id"]
 
 
 def _check_translations(plan: Plan, problems: list[Problem]) -> None:
@@ -320,26 +347,36 @@ def _check_translations(plan: Plan, problems: list[Problem]) -> None:
         for entry in table.values():
             _warn_missing(entry.obj, kind, entry.path, others, problems)
             if kind == "service":
-                for i, faq in enumerate((entry.obj.get("hetao") or {}).get("faqs") or []):
-                    _warn_missing(faq, "faq", f"{entry.path}.hetao.faqs[{i}]", others, problems)
+                hetao = entry.obj.get("hetao")
+                faqs = hetao.get("faqs") if isinstance(hetao, dict) else None
+                for i, faq in enumerate(faqs if isinstance(faqs, list) else []):
+                    if isinstance(faq, dict):
+                        _warn_missing(faq, "faq", f"{entry.path}.hetao.faqs[{i}]", others, problems)
 
 
 def _warn_missing(obj: Obj, kind: str, path: str, others: list[str], problems: list[Problem]) -> None:
     base = _base_texts(obj, kind)
     translations = obj.get("translations") or {}
+    if not isinstance(translations, dict):
+        return
     for tag in translations:
         if tag not in LOCALES:
             problems.append(
-                Problem(f"{path}.translations.{tag}", "Language %(tag)s is not used here and is ignored.",
-                        {"tag": tag}, severity="warning")
+                Problem(
+                    f"{path}.translations.{tag}",
+                    N_("Language %(tag)s is not used here and is ignored."),
+                    {"tag": tag},
+                    severity="warning",
+                )
             )
     for locale in others:
-        missing = [f for f in base if not (translations.get(locale) or {}).get(f)]
+        given = translations.get(locale)
+        missing = [f for f in base if not (given.get(f) if isinstance(given, dict) else None)]
         if missing:
             problems.append(
                 Problem(
                     f"{path}.translations.{locale}",
-                    "Missing translation of %(fields)s.",
+                    N_("Missing translation of %(fields)s."),
                     {"fields": ", ".join(missing)},
                     severity="warning",
                 )
@@ -348,7 +385,7 @@ def _warn_missing(obj: Obj, kind: str, path: str, others: list[str], problems: l
 
 def _base_texts(obj: Obj, kind: str) -> dict[str, str]:
     hetao_fields = HETAO_TEXT_FIELDS.get(kind, ())
-    hetao = obj.get("hetao") or {}
+    hetao = obj.get("hetao") if isinstance(obj.get("hetao"), dict) else {}
     out = {}
     for name in TEXT_FIELDS[kind]:
         value = hetao.get(name) if name in hetao_fields else obj.get(name)
@@ -369,7 +406,9 @@ def _texts(obj: Obj, kind: str, language: str) -> dict[str, dict[str, str | None
 
 
 class _Writer:
-    def __init__(self, session: Session, plan: Plan, report: ImportReport, progress: Callable[[int], None] | None):
+    def __init__(
+        self, session: Session, plan: Plan, report: ImportReport, progress: Callable[[int], None] | None
+    ):
         self.session = session
         self.plan = plan
         self.report = report
@@ -383,7 +422,9 @@ class _Writer:
             for row in self.session.scalars(select(model).where(model.id.in_(chunk))):
                 self.cache[(model, row.id)] = row
 
-    def upsert(self, model: type, oid: str, kind: str, values: dict[str, Any], texts=None) -> tuple[Any, bool]:
+    def upsert(
+        self, model: type, oid: str, kind: str, values: dict[str, Any], texts=None
+    ) -> tuple[Any, bool]:
         row = self.cache.get((model, oid))
         created = row is None
         if created:
@@ -420,7 +461,9 @@ def import_document(
     plan, problems = validate_document(session, doc)
     errors = [p for p in problems if p.severity == "error"]
     if errors or plan is None:
-        raise ValidationFailed(problems, "The file was not imported: %(count)d problems found.", count=len(errors))
+        raise ValidationFailed(
+            problems, N_("The file was not imported: %(count)d problems found."), count=len(errors)
+        )
     report = ImportReport(warnings=[p for p in problems if p.severity == "warning"])
     w = _Writer(session, plan, report, progress)
     lang = plan.language
@@ -470,11 +513,18 @@ def import_document(
             _texts(e.obj, "organization", lang),
         )
     session.flush()
-    _set_late(w, Organization, plan.of("organization"), {"parent_id": "parent_organization_id"}, "organization")
+    _set_late(
+        w, Organization, plan.of("organization"), {"parent_id": "parent_organization_id"}, "organization"
+    )
     _set_late(w, Location, plan.of("location"), {"organization_id": "organization_id"}, "location")
     for oid, e in plan.of("taxonomy").items():
-        w.upsert(Taxonomy, oid, "taxonomy", {"uri": e.obj.get("uri"), "version": e.obj.get("version")},
-                 _texts(e.obj, "taxonomy", lang))
+        w.upsert(
+            Taxonomy,
+            oid,
+            "taxonomy",
+            {"uri": e.obj.get("uri"), "version": e.obj.get("version")},
+            _texts(e.obj, "taxonomy", lang),
+        )
     session.flush()
     for oid, e in plan.of("taxonomy_term").items():
         o = e.obj
@@ -533,10 +583,15 @@ def _upsert_document_types(w: _Writer, plan: Plan) -> dict[str, DocumentType]:
         key = (e.obj.get("hetao") or {}).get("document_type")
         if key and key not in firsts:
             firsts[key] = e
-    existing = {d.key: d for d in w.session.scalars(select(DocumentType).where(DocumentType.key.in_(sorted(firsts))))}
+    existing = {
+        d.key: d for d in w.session.scalars(select(DocumentType).where(DocumentType.key.in_(sorted(firsts))))
+    }
     out: dict[str, DocumentType] = {}
     for key, e in firsts.items():
-        texts = {loc: {"name": fields.get("document")} for loc, fields in _texts(e.obj, "required_document", plan.language).items()}
+        texts = {
+            loc: {"name": fields.get("document")}
+            for loc, fields in _texts(e.obj, "required_document", plan.language).items()
+        }
         row = existing.get(key)
         oid = row.id if row is not None else derived_id("document_type", key)
         if row is not None:
@@ -615,7 +670,9 @@ def _write_service(w: _Writer, oid: str, e: Entry, doc_types: dict[str, Document
         fid = derived_id("faq", oid, str(position))
         if fid in existing_faqs:
             w.cache[(Faq, fid)] = existing_faqs[fid]
-        row, c = w.upsert(Faq, fid, "faq", {"service_id": oid, "position": position}, _texts(faq, "faq", lang))
+        row, c = w.upsert(
+            Faq, fid, "faq", {"service_id": oid, "position": position}, _texts(faq, "faq", lang)
+        )
         child_changed |= c
         keep_faqs.append(row)
     for old in list(service.faqs):
@@ -642,7 +699,9 @@ def _write_service(w: _Writer, oid: str, e: Entry, doc_types: dict[str, Document
         )
         child_changed |= c
         keep_attr.add(attr["id"])
-    for old in w.session.scalars(select(Attribute).where(Attribute.link_entity == "service", Attribute.link_id == oid)):
+    for old in w.session.scalars(
+        select(Attribute).where(Attribute.link_entity == "service", Attribute.link_id == oid)
+    ):
         if old.id not in keep_attr:
             w.session.delete(old)
             child_changed = True

@@ -65,7 +65,9 @@ class Service(UUIDPrimaryKey, Translated, Base):
     slug: Mapped[str] = mapped_column(String(120), unique=True)
     category: Mapped[str] = mapped_column(String(32), index=True)
     status: Mapped[str] = mapped_column(String(24), default="active")
-    organization_id: Mapped[str] = mapped_column(ForeignKey("organizations.id", ondelete="RESTRICT"), index=True)
+    organization_id: Mapped[str] = mapped_column(
+        ForeignKey("organizations.id", ondelete="RESTRICT"), index=True
+    )
     channels: Mapped[list[str]] = mapped_column(JSON, default=list)
     promised_value: Mapped[int | None] = mapped_column(Integer)
     promised_unit: Mapped[str | None] = mapped_column(String(16))
@@ -81,7 +83,9 @@ class Service(UUIDPrimaryKey, Translated, Base):
     required_documents: Mapped[list[RequiredDocument]] = relationship(
         cascade="all, delete-orphan", lazy="selectin", order_by="RequiredDocument.position"
     )
-    faqs: Mapped[list[Faq]] = relationship(cascade="all, delete-orphan", lazy="selectin", order_by="Faq.position")
+    faqs: Mapped[list[Faq]] = relationship(
+        cascade="all, delete-orphan", lazy="selectin", order_by="Faq.position"
+    )
 
     def time_limit(self, which: str) -> tuple[int, str] | None:
         value = getattr(self, f"{which}_value")
@@ -156,7 +160,9 @@ class TaxonomyTerm(UUIDPrimaryKey, Translated, Base):
     __text_model__ = TaxonomyTermText
 
     code: Mapped[str | None] = mapped_column(String(120), index=True)
-    taxonomy_id: Mapped[str | None] = mapped_column(ForeignKey("taxonomies.id", ondelete="CASCADE"), index=True)
+    taxonomy_id: Mapped[str | None] = mapped_column(
+        ForeignKey("taxonomies.id", ondelete="CASCADE"), index=True
+    )
     parent_id: Mapped[str | None] = mapped_column(ForeignKey("taxonomy_terms.id", ondelete="SET NULL"))
     term_uri: Mapped[str | None] = mapped_column(String(500))
     texts: Mapped[list[TaxonomyTermText]] = relationship(cascade="all, delete-orphan", lazy="selectin")
@@ -170,7 +176,9 @@ class Attribute(UUIDPrimaryKey, Base):
     link_entity: Mapped[str] = mapped_column(String(32))
     link_id: Mapped[str] = mapped_column(String(36), index=True)
     link_type: Mapped[str | None] = mapped_column(String(64))
-    taxonomy_term_id: Mapped[str] = mapped_column(ForeignKey("taxonomy_terms.id", ondelete="CASCADE"), index=True)
+    taxonomy_term_id: Mapped[str] = mapped_column(
+        ForeignKey("taxonomy_terms.id", ondelete="CASCADE"), index=True
+    )
     value: Mapped[str | None] = mapped_column(String(500))
     label: Mapped[str | None] = mapped_column(String(500))
 

@@ -106,7 +106,10 @@ def build_document() -> dict[str, Any]:
         "name": "河套一站通服務類別",
         "description": "「e站通」八大服務內容及創新服務的分類（示例資料）。",
         "translations": {
-            "zh-Hans": {"name": "河套一站通服务类别", "description": "“e站通”八大服务内容及创新服务的分类（示例数据）。"},
+            "zh-Hans": {
+                "name": "河套一站通服务类别",
+                "description": "“e站通”八大服务内容及创新服务的分类（示例数据）。",
+            },
             "en": {
                 "name": "Hetao One-Stop service categories",
                 "description": "The eight service areas of the e-Station centre plus innovation services (sample data).",
@@ -180,8 +183,13 @@ def build_document() -> dict[str, Any]:
             }
         )
         if {"hall", "window"} & set(s["channels"]):
-            sals.append({"id": derived_id("service_at_location", s["key"], SAMPLE_LOCATION_FOR_HALL),
-                         "service_id": sid, "location_id": hall_location})
+            sals.append(
+                {
+                    "id": derived_id("service_at_location", s["key"], SAMPLE_LOCATION_FOR_HALL),
+                    "service_id": sid,
+                    "location_id": hall_location,
+                }
+            )
 
     return {
         "language": BASE,

@@ -8,8 +8,9 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from hetao.catalog.filters import ServiceFilter
-from hetao.catalog.models import Category, CatalogState, DocumentType, RequiredDocument, Service
+from hetao.catalog.models import CatalogState, Category, DocumentType, RequiredDocument, Service
 from hetao.core.errors import NotFound
+from hetao.core.i18n import N_
 from hetao.core.pagination import Page, paginate
 
 
@@ -38,7 +39,7 @@ def get_service(session: Session, ref: str) -> Service:
     """A service by slug or id; raises NotFound."""
     service = session.scalar(select(Service).where((Service.slug == ref) | (Service.id == ref)))
     if service is None:
-        raise NotFound("No service item is called %(ref)s.", code="catalog.service_not_found", ref=ref)
+        raise NotFound(N_("No service item is called %(ref)s."), code="catalog.service_not_found", ref=ref)
     return service
 
 
@@ -63,7 +64,9 @@ def list_document_types(session: Session, *, locale: str) -> list[DocumentType]:
 def get_document_type(session: Session, key: str) -> DocumentType:
     doc = session.scalar(select(DocumentType).where((DocumentType.key == key) | (DocumentType.id == key)))
     if doc is None:
-        raise NotFound("No document type is called %(ref)s.", code="catalog.document_type_not_found", ref=key)
+        raise NotFound(
+            N_("No document type is called %(ref)s."), code="catalog.document_type_not_found", ref=key
+        )
     return doc
 
 

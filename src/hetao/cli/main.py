@@ -43,7 +43,9 @@ def serve(
     host: str = typer.Option("127.0.0.1", help="Interface to listen on."),
     port: int = typer.Option(8000, help="Port to listen on."),
     workers: int = typer.Option(1, min=1, help="Number of worker processes."),
-    sample: bool = typer.Option(True, "--sample/--no-sample", help="Load the sample data into an empty catalogue."),
+    sample: bool = typer.Option(
+        True, "--sample/--no-sample", help="Load the sample data into an empty catalogue."
+    ),
 ) -> None:
     """Migrate the database, load the sample data if the catalogue is empty, and serve the site."""
     import uvicorn
@@ -83,11 +85,18 @@ def import_(
     doc = _read_document(file)
     _settings, engine, factory = _factory()
     upgrade(engine)
-    total = sum(len(doc.get(k) or []) for k in ("organizations", "locations", "services", "taxonomy_terms")) if isinstance(doc, dict) else 0
+    total = (
+        sum(len(doc.get(k) or []) for k in ("organizations", "locations", "services", "taxonomy_terms"))
+        if isinstance(doc, dict)
+        else 0
+    )
     try:
-        with unit_of_work(factory) as session, tqdm(
-            total=total, unit="obj", disable=total < 200 or not sys.stderr.isatty(), file=sys.stderr
-        ) as bar:
+        with (
+            unit_of_work(factory) as session,
+            tqdm(
+                total=total, unit="obj", disable=total < 200 or not sys.stderr.isatty(), file=sys.stderr
+            ) as bar,
+        ):
             report = import_document(session, doc, progress=bar.update)
     except ValidationFailed as failed:
         errors = [p for p in failed.problems if p.severity == "error"]
@@ -121,7 +130,9 @@ def export(
         sys.stdout.write(text)
     else:
         file.write_text(text, encoding="utf-8")
-        typer.echo(f"Exported {len(doc['services'])} services and {len(doc['organizations'])} organisations to {file}.")
+        typer.echo(
+            f"Exported {len(doc['services'])} services and {len(doc['organizations'])} organisations to {file}."
+        )
 
 
 @app.command("check")

@@ -5,13 +5,15 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from hetao.core.i18n import N_
+
 
 class HetaoError(Exception):
     """Base of all domain errors."""
 
     status = 400
     code = "core.error"
-    message = "Something went wrong."
+    message = N_("Something went wrong.")
 
     def __init__(self, message: str | None = None, *, code: str | None = None, **params: object):
         self.message = message or self.message
@@ -23,25 +25,25 @@ class HetaoError(Exception):
 class NotFound(HetaoError):
     status = 404
     code = "core.not_found"
-    message = "The page or resource you asked for does not exist."
+    message = N_("The page or resource you asked for does not exist.")
 
 
 class PermissionDenied(HetaoError):
     status = 403
     code = "core.permission_denied"
-    message = "You are not allowed to do that."
+    message = N_("You are not allowed to do that.")
 
 
 class Conflict(HetaoError):
     status = 409
     code = "core.conflict"
-    message = "That conflicts with the current state; reload and try again."
+    message = N_("That conflicts with the current state; reload and try again.")
 
 
 class InvalidTransition(HetaoError):
     status = 409
     code = "core.invalid_transition"
-    message = "That action is not possible in the current state."
+    message = N_("That action is not possible in the current state.")
 
 
 @dataclass
@@ -61,7 +63,7 @@ class Problem:
 class ValidationFailed(HetaoError):
     status = 422
     code = "core.validation_failed"
-    message = "The input is not valid."
+    message = N_("The input is not valid.")
 
     def __init__(self, problems: list[Problem], message: str | None = None, **kw: object):
         self.problems = problems

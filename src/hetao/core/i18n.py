@@ -66,3 +66,8 @@ class Translator:
 
 def translator(locale: str) -> Translator:
     return Translator(locale if locale in LOCALES else LOCALES[0])
+
+
+def N_(message: str) -> str:  # noqa: N802
+    """Mark a message for extraction; it is translated later, where the reader's locale is known."""
+    return message

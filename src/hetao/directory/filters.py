@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from hetao.core.errors import Problem, ValidationFailed
+from hetao.core.i18n import N_
 from hetao.core.matching import matches
 from hetao.directory.models import Organization, OrganizationKind
 
@@ -38,11 +39,15 @@ class OrganizationFilter:
     def validate(self) -> OrganizationFilter:
         problems = []
         if self.kind and self.kind not in OrganizationKind.__members__:
-            problems.append(Problem("kind", "Unknown kind of organisation %(value)s.", {"value": self.kind}))
+            problems.append(
+                Problem("kind", N_("Unknown kind of organisation %(value)s."), {"value": self.kind})
+            )
         if self.tag and self.tag not in FIELD_TAGS:
-            problems.append(Problem("tag", "Unknown field %(value)s.", {"value": self.tag}))
+            problems.append(Problem("tag", N_("Unknown field %(value)s."), {"value": self.tag}))
         if self.q and len(self.q) > 200:
-            problems.append(Problem("q", "The search text is too long (at most %(max)d characters).", {"max": 200}))
+            problems.append(
+                Problem("q", N_("The search text is too long (at most %(max)d characters)."), {"max": 200})
+            )
         if problems:
             raise ValidationFailed(problems)
         return self

@@ -50,7 +50,9 @@ class Organization(UUIDPrimaryKey, Translated, Base):
     modified_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
 
     texts: Mapped[list[OrganizationText]] = relationship(
-        cascade="all, delete-orphan", lazy="selectin", order_by="(OrganizationText.locale, OrganizationText.field)"
+        cascade="all, delete-orphan",
+        lazy="selectin",
+        order_by="(OrganizationText.locale, OrganizationText.field)",
     )
     parent: Mapped[Organization | None] = relationship(remote_side="Organization.id", lazy="joined")
     location: Mapped[Location | None] = relationship(foreign_keys=[location_id], lazy="joined")

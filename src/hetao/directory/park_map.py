@@ -103,7 +103,7 @@ def render_map(
             if cy > y + h - 10:
                 cy = y + h - 14
             parts.append(
-                f'<g class="map-marker" aria-hidden="true"><circle cx="{cx}" cy="{cy}" r="12" fill="#b91c1c"/>'
+                f'<g class="map-marker" aria-hidden="true" pointer-events="none"><circle cx="{cx}" cy="{cy}" r="12" fill="#b91c1c"/>'
                 f'<text x="{cx}" y="{cy + 5}" font-size="13" text-anchor="middle" fill="#ffffff">{m.number}</text></g>'
             )
     # Legend

@@ -8,6 +8,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from hetao.core.errors import NotFound
+from hetao.core.i18n import N_
 from hetao.core.pagination import Page, paginate
 from hetao.directory.filters import OrganizationFilter
 from hetao.directory.models import Location, Organization
@@ -33,7 +34,9 @@ def list_organizations(
 def get_organization(session: Session, ref: str) -> Organization:
     org = session.scalar(select(Organization).where((Organization.slug == ref) | (Organization.id == ref)))
     if org is None:
-        raise NotFound("No organisation is called %(ref)s.", code="directory.organization_not_found", ref=ref)
+        raise NotFound(
+            N_("No organisation is called %(ref)s."), code="directory.organization_not_found", ref=ref
+        )
     return org
 
 
@@ -52,7 +55,7 @@ def list_places(session: Session, *, locale: str) -> list[Location]:
 def get_place(session: Session, ref: str) -> Location:
     place = session.scalar(select(Location).where((Location.slug == ref) | (Location.id == ref)))
     if place is None:
-        raise NotFound("No place is called %(ref)s.", code="directory.place_not_found", ref=ref)
+        raise NotFound(N_("No place is called %(ref)s."), code="directory.place_not_found", ref=ref)
     return place
 
 

@@ -33,8 +33,14 @@ def _categories(session: Session, ctx: PageContext) -> list[dict]:
 
 @router.get("/{lp}/", include_in_schema=False)
 def home(request: Request, ctx: PageContext = Depends(page_context), session: Session = Depends(db_session)):
-    return render(request, "home.html", ctx, categories=_categories(session, ctx), themes=THEMES,
-                  json_url="/api/v1/categories")
+    return render(
+        request,
+        "home.html",
+        ctx,
+        categories=_categories(session, ctx),
+        themes=THEMES,
+        json_url="/api/v1/categories",
+    )
 
 
 def _filters_from(request: Request, category: str | None) -> catalog.ServiceFilter:
@@ -50,26 +56,40 @@ def _filters_from(request: Request, category: str | None) -> catalog.ServiceFilt
 def _list_page(request: Request, ctx: PageContext, session: Session, *, category: str | None):
     filters = _filters_from(request, category)
     page = catalog.list_services(
-        session, filters=filters, locale=ctx.locale, page=parse_page(request.query_params.get("page")),
+        session,
+        filters=filters,
+        locale=ctx.locale,
+        page=parse_page(request.query_params.get("page")),
         per_page=PER_PAGE,
     )
-    query = {"channel": filters.channel, "cross_border": request.query_params.get("cross_border"), "q": filters.q}
+    query = {
+        "channel": filters.channel,
+        "cross_border": request.query_params.get("cross_border"),
+        "q": filters.q,
+    }
     json_query = {**query, "category": filters.category}
     json_url = "/api/v1/services" + (
         "?" + "&".join(f"{k}={v}" for k, v in json_query.items() if v) if any(json_query.values()) else ""
     )
-    return dict(filters=filters, page=page, query=query, json_url=json_url, categories=_categories(session, ctx))
+    return dict(
+        filters=filters, page=page, query=query, json_url=json_url, categories=_categories(session, ctx)
+    )
 
 
 @router.get("/{lp}/services", include_in_schema=False)
-def service_list(request: Request, ctx: PageContext = Depends(page_context), session: Session = Depends(db_session)):
+def service_list(
+    request: Request, ctx: PageContext = Depends(page_context), session: Session = Depends(db_session)
+):
     values = _list_page(request, ctx, session, category=None)
     return render(request, "service_list.html", ctx, category=None, **values)
 
 
 @router.get("/{lp}/categories/{slug}", include_in_schema=False)
 def category_page(
-    request: Request, slug: str, ctx: PageContext = Depends(page_context), session: Session = Depends(db_session)
+    request: Request,
+    slug: str,
+    ctx: PageContext = Depends(page_context),
+    session: Session = Depends(db_session),
 ):
     code = catalog.SLUG_CATEGORIES.get(slug)
     if code is None:
@@ -81,7 +101,10 @@ def category_page(
 
 @router.get("/{lp}/services/{slug}", include_in_schema=False)
 def service_page(
-    request: Request, slug: str, ctx: PageContext = Depends(page_context), session: Session = Depends(db_session)
+    request: Request,
+    slug: str,
+    ctx: PageContext = Depends(page_context),
+    session: Session = Depends(db_session),
 ):
     service = catalog.get_service(session, slug)
     category = {
@@ -103,17 +126,30 @@ def service_page(
 
 
 @router.get("/{lp}/documents", include_in_schema=False)
-def document_list(request: Request, ctx: PageContext = Depends(page_context), session: Session = Depends(db_session)):
+def document_list(
+    request: Request, ctx: PageContext = Depends(page_context), session: Session = Depends(db_session)
+):
     docs = catalog.list_document_types(session, locale=ctx.locale)
     usage = catalog.document_type_usage(session)
-    return render(request, "document_list.html", ctx, documents=docs, usage=usage, json_url="/api/v1/document-types")
+    return render(
+        request, "document_list.html", ctx, documents=docs, usage=usage, json_url="/api/v1/document-types"
+    )
 
 
 @router.get("/{lp}/documents/{key}", include_in_schema=False)
 def document_page(
-    request: Request, key: str, ctx: PageContext = Depends(page_context), session: Session = Depends(db_session)
+    request: Request,
+    key: str,
+    ctx: PageContext = Depends(page_context),
+    session: Session = Depends(db_session),
 ):
     doc = catalog.get_document_type(session, key)
     services = catalog.services_needing(session, doc, locale=ctx.locale)
-    return render(request, "document.html", ctx, document=doc, services=services,
-                  json_url=f"/api/v1/document-types/{doc.key}")
+    return render(
+        request,
+        "document.html",
+        ctx,
+        document=doc,
+        services=services,
+        json_url=f"/api/v1/document-types/{doc.key}",
+    )

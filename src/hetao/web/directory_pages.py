@@ -33,7 +33,9 @@ def map_labels(t: Translator) -> directory.MapLabels:
 
 
 @router.get("/{lp}/directory", include_in_schema=False)
-def directory_page(request: Request, ctx: PageContext = Depends(page_context), session: Session = Depends(db_session)):
+def directory_page(
+    request: Request, ctx: PageContext = Depends(page_context), session: Session = Depends(db_session)
+):
     q = request.query_params
     filters = directory.OrganizationFilter(
         kind=q.get("kind") or None,
@@ -47,7 +49,11 @@ def directory_page(request: Request, ctx: PageContext = Depends(page_context), s
     number_of = {m.organization.id: m.number for m in markers}
     places = directory.list_places(session, locale=ctx.locale)
     svg = directory.render_map(
-        places, markers, locale=ctx.locale, labels=map_labels(ctx.t), place_url=lambda p: ctx.urls.place(p.slug)
+        places,
+        markers,
+        locale=ctx.locale,
+        labels=map_labels(ctx.t),
+        place_url=lambda p: ctx.urls.place(p.slug),
     )
     json_q = {"kind": filters.kind, "tag": filters.tag, "hk_background": q.get("hk"), "q": filters.q}
     json_url = "/api/v1/organizations" + (
@@ -71,7 +77,10 @@ def directory_page(request: Request, ctx: PageContext = Depends(page_context), s
 
 @router.get("/{lp}/organizations/{slug}", include_in_schema=False)
 def organization_page(
-    request: Request, slug: str, ctx: PageContext = Depends(page_context), session: Session = Depends(db_session)
+    request: Request,
+    slug: str,
+    ctx: PageContext = Depends(page_context),
+    session: Session = Depends(db_session),
 ):
     org = directory.get_organization(session, slug)
     children = directory.list_children(session, org, locale=ctx.locale)
@@ -95,7 +104,10 @@ def organization_page(
 
 @router.get("/{lp}/places/{slug}", include_in_schema=False)
 def place_page(
-    request: Request, slug: str, ctx: PageContext = Depends(page_context), session: Session = Depends(db_session)
+    request: Request,
+    slug: str,
+    ctx: PageContext = Depends(page_context),
+    session: Session = Depends(db_session),
 ):
     place = directory.get_place(session, slug)
     orgs = directory.organizations_at(session, place, locale=ctx.locale)

@@ -6,9 +6,10 @@ from fastapi import Request
 from fastapi.exceptions import RequestValidationError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from hetao.api.problems import problem_response
 from hetao.core.errors import HetaoError, NotFound, Problem, ValidationFailed
+from hetao.core.i18n import N_
 from hetao.core.locales import PREFIX_LOCALE
+from hetao.http.problems import problem_response
 from hetao.web.context import PageContext
 from hetao.web.locale import preferred_locale
 from hetao.web.templating import render
@@ -65,7 +66,7 @@ async def http_error_handler(request: Request, exc: StarletteHTTPException):
     if exc.status_code == 404:
         error: HetaoError = NotFound()
     elif exc.status_code == 405:
-        error = HetaoError("This address does not accept that method.", code="core.method_not_allowed")
+        error = HetaoError(N_("This address does not accept that method."), code="core.method_not_allowed")
         error.status = 405
     else:
         error = HetaoError(str(exc.detail), code="core.http_error")
@@ -75,14 +76,19 @@ async def http_error_handler(request: Request, exc: StarletteHTTPException):
 
 async def validation_error_handler(request: Request, exc: RequestValidationError):
     problems = [
-        Problem(".".join(str(p) for p in err.get("loc", ()) if p not in ("query", "path", "body")) or "request",
-                "This value is not valid: %(reason)s", {"reason": err.get("msg", "")})
+        Problem(
+            ".".join(str(p) for p in err.get("loc", ()) if p not in ("query", "path", "body")) or "request",
+            N_("This value is not valid: %(reason)s"),
+            {"reason": err.get("msg", "")},
+        )
         for err in exc.errors()
     ]
-    return await hetao_error_handler(request, ValidationFailed(problems, "The request is not valid."))
+    return await hetao_error_handler(request, ValidationFailed(problems, N_("The request is not valid.")))
 
 
 async def unexpected_error_handler(request: Request, exc: Exception):
-    error = HetaoError("Sorry, something went wrong on our side. Please try again later.", code="core.internal")
+    error = HetaoError(
+        N_("Sorry, something went wrong on our side. Please try again later."), code="core.internal"
+    )
     error.status = 500
     return await hetao_error_handler(request, error)

@@ -29,6 +29,11 @@ class SiteHeaders(BaseHTTPMiddleware):
         locale = PREFIX_LOCALE.get(first)
         if locale and request.cookies.get(COOKIE) != locale and response.status_code < 400:
             response.set_cookie(
-                COOKIE, locale, max_age=365 * 24 * 3600, httponly=True, samesite="lax", secure=self.secure_cookies
+                COOKIE,
+                locale,
+                max_age=365 * 24 * 3600,
+                httponly=True,
+                samesite="lax",
+                secure=self.secure_cookies,
             )
         return response

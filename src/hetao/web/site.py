@@ -15,7 +15,11 @@ router = APIRouter()
 
 @router.get("/", include_in_schema=False)
 def root(request: Request):
-    return RedirectResponse(f"/{URL_PREFIX[preferred_locale(request)]}/", status_code=307, headers={"Vary": "Cookie, Accept-Language"})
+    return RedirectResponse(
+        f"/{URL_PREFIX[preferred_locale(request)]}/",
+        status_code=307,
+        headers={"Vary": "Cookie, Accept-Language"},
+    )
 
 
 @router.get("/api/docs", include_in_schema=False)

@@ -23,7 +23,9 @@ def localised(value: LocalText | None, ctx_locale: str, placeholder: str = "") -
     if value is None:
         return Markup(escape(placeholder))
     if value.locale != ctx_locale:
-        return Markup('<span lang="{}">{}</span>').format(HTML_LANG.get(value.locale, value.locale), value.value)
+        return Markup('<span lang="{}">{}</span>').format(
+            HTML_LANG.get(value.locale, value.locale), value.value
+        )
     return Markup(escape(value.value))
 
 
@@ -40,7 +42,9 @@ def environment() -> Environment:
     return env
 
 
-def render(request: Request, template: str, ctx: PageContext, status_code: int = 200, **values: Any) -> HTMLResponse:
+def render(
+    request: Request, template: str, ctx: PageContext, status_code: int = 200, **values: Any
+) -> HTMLResponse:
     t = ctx.t
 
     def loc(value: LocalText | None, placeholder: str = "") -> Markup:
@@ -49,20 +53,24 @@ def render(request: Request, template: str, ctx: PageContext, status_code: int =
     def text_of(row: Any, field: str) -> LocalText | None:
         return row.text(field, ctx.locale) if row is not None else None
 
-    body = environment().get_template(template).render(
-        request=request,
-        ctx=ctx,
-        urls=ctx.urls,
-        locale=ctx.locale,
-        _=t.gettext,
-        gettext=t.gettext,
-        ngettext=t.ngettext,
-        loc=loc,
-        text_of=text_of,
-        csrf_token=getattr(request.state, "csrf_token", ""),
-        time_limit=lambda limit: time_limit_text(t, limit),
-        visits=lambda n: visits_text(t, n),
-        **values,
+    body = (
+        environment()
+        .get_template(template)
+        .render(
+            request=request,
+            ctx=ctx,
+            urls=ctx.urls,
+            locale=ctx.locale,
+            _=t.gettext,
+            gettext=t.gettext,
+            ngettext=t.ngettext,
+            loc=loc,
+            text_of=text_of,
+            csrf_token=getattr(request.state, "csrf_token", ""),
+            time_limit=lambda limit: time_limit_text(t, limit),
+            visits=lambda n: visits_text(t, n),
+            **values,
+        )
     )
     response = HTMLResponse(body, status_code=status_code)
     response.headers["Content-Language"] = ctx.locale

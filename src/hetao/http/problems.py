@@ -24,5 +24,8 @@ def problem_response(error: HetaoError, *, locale: str, instance: str) -> JSONRe
             for p in error.problems
         ]
     return JSONResponse(
-        body, status_code=error.status, media_type="application/problem+json", headers={"Content-Language": locale}
+        body,
+        status_code=error.status,
+        media_type="application/problem+json",
+        headers={"Content-Language": locale},
     )

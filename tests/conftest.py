@@ -1,0 +1,138 @@
+"""Test set-up shared by the suite.
+
+Database tests run on every backend in ``BACKENDS``: SQLite (a temporary file) and PostgreSQL
+(127.0.0.1:5432, database ``test``). When PostgreSQL is unreachable its tests skip, unless ``CI`` is
+set: then they fail, so CI can never pass without them.
+
+As in warehouse's suite: the schema is migrated and the sample data loaded once per backend; each test
+runs inside a transaction (the app's unit of work nests in a SAVEPOINT) that is rolled back after it."""
+
+from __future__ import annotations
+
+import os
+import uuid
+from pathlib import Path
+
+import pytest
+from sqlalchemy import create_engine, text
+from sqlalchemy.orm import sessionmaker
+
+from hetao.catalog import load_sample
+from hetao.core.settings import Settings
+from hetao.storage.database import make_engine, unit_of_work
+from hetao.storage.migrate import upgrade
+
+PG_ADMIN_URL = os.environ.get(
+    "HETAO_TEST_PG_ADMIN_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"
+)
+PG_TEST_URL = os.environ.get("HETAO_TEST_PG_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
+BACKENDS = ["sqlite", "postgresql"]
+
+
+def _pg_available() -> bool:
+    try:
+        engine = create_engine(PG_ADMIN_URL, connect_args={"connect_timeout": 3})
+        with engine.connect() as conn:
+            conn.execute(text("select 1"))
+        engine.dispose()
+        return True
+    except Exception:
+        return False
+
+
+def require_backend(backend: str) -> None:
+    if backend == "postgresql" and not _pg_available():
+        if os.environ.get("CI"):
+            pytest.fail("PostgreSQL is required when CI is set, and 127.0.0.1:5432 is not reachable.")
+        pytest.skip("PostgreSQL is not reachable at 127.0.0.1:5432")
+
+
+def _reset_pg_schema(url: str) -> None:
+    engine = create_engine(url)
+    with engine.begin() as conn:
+        conn.execute(text("DROP SCHEMA IF EXISTS public CASCADE"))
+        conn.execute(text("CREATE SCHEMA public"))
+    engine.dispose()
+
+
+@pytest.fixture(scope="session", params=BACKENDS)
+def backend(request) -> str:
+    require_backend(request.param)
+    return request.param
+
+
+@pytest.fixture(scope="session")
+def seeded_engine(backend, tmp_path_factory):
+    """An engine on a migrated database holding the sample data (shared, never modified)."""
+    if backend == "sqlite":
+        url = f"sqlite:///{tmp_path_factory.mktemp('db') / 'seeded.db'}"
+    else:
+        url = PG_TEST_URL
+        _reset_pg_schema(url)
+    engine = make_engine(Settings(database_url=url))
+    upgrade(engine)
+    with unit_of_work(sessionmaker(bind=engine, expire_on_commit=False)) as session:
+        load_sample(session)
+    yield engine
+    engine.dispose()
+
+
+@pytest.fixture
+def connection(seeded_engine):
+    conn = seeded_engine.connect()
+    outer = conn.begin()
+    yield conn
+    outer.rollback()
+    conn.close()
+
+
+@pytest.fixture
+def session_factory(connection):
+    """Sessions bound to the test's connection: every unit of work is a SAVEPOINT in it."""
+    return sessionmaker(
+        bind=connection, expire_on_commit=False, autoflush=False, join_transaction_mode="create_savepoint"
+    )
+
+
+@pytest.fixture
+def session(session_factory):
+    with unit_of_work(session_factory) as s:
+        yield s
+
+
+@pytest.fixture
+def empty_db_url(backend, tmp_path):
+    """The URL of a new, empty database (for CLI and round-trip tests that commit for real)."""
+    if backend == "sqlite":
+        yield f"sqlite:///{tmp_path / 'empty.db'}"
+        return
+    name = f"hetao_t_{uuid.uuid4().hex[:10]}"
+    admin = create_engine(PG_ADMIN_URL, isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(text(f'CREATE DATABASE "{name}"'))
+    try:
+        yield PG_ADMIN_URL.rsplit("/", 1)[0] + "/" + name
+    finally:
+        with admin.connect() as conn:
+            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        admin.dispose()
+
+
+@pytest.fixture
+def app(seeded_engine, session_factory):
+    from hetao.app import create_app
+
+    application = create_app(Settings(database_url=str(seeded_engine.url)), engine=seeded_engine)
+    application.state.session_factory = session_factory
+    return application
+
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+@pytest.fixture
+def client(app):
+    from tests.pages import CheckingClient
+
+    with CheckingClient(app) as c:
+        yield c
