@@ -7,6 +7,7 @@ envelope; ``format=ndjson`` streams one object per line instead."""
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import Any
 
@@ -60,12 +61,21 @@ def _parse_modified_after(value: str | None) -> datetime | None:
     return parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)
 
 
-def _page(items: list[dict[str, Any]], page: int, per_page: int, fmt: str | None, locale: str) -> Response:
+def _page(
+    rows: list[Any],
+    serialize: Callable[[list[Any]], list[dict[str, Any]]],
+    page: int,
+    per_page: int,
+    fmt: str | None,
+    locale: str,
+) -> Response:
+    """The HSDS Page envelope of ``rows`` (only the page's rows are serialised), or all as ndjson."""
     headers = {"Content-Language": locale}
     if fmt == "ndjson":
-        body = "".join(json.dumps(x, ensure_ascii=False) + "\n" for x in items)
+        body = "".join(json.dumps(x, ensure_ascii=False) + "\n" for x in serialize(rows))
         return Response(body, media_type="application/x-ndjson", headers=headers)
-    p = paginate(items, page, per_page)
+    p = paginate(rows, page, per_page)
+    p = type(p)(serialize(p.items), p.total, p.page, p.per_page)
     return JSONResponse(
         {
             "total_items": p.total,
@@ -130,10 +140,12 @@ def list_services(
         for x in session.scalars(stmt).unique()
         if _text_matches(x, search) and (after is None or _aware(x.modified_at) > after)
     ]
-    attrs = service_attributes(session, [x.id for x in rows])
-    return _page(
-        [serialize_service(x, locale, attrs.get(x.id, [])) for x in rows], page, per_page, format, locale
-    )
+
+    def serialize_all(services: list[Service]) -> list[dict[str, Any]]:
+        attrs = service_attributes(session, [x.id for x in services])
+        return [serialize_service(x, locale, attrs.get(x.id, [])) for x in services]
+
+    return _page(rows, serialize_all, page, per_page, format, locale)
 
 
 def _aware(value: datetime) -> datetime:
@@ -165,7 +177,9 @@ def list_organizations(
         for o in session.scalars(select(Organization).order_by(Organization.id)).unique()
         if _text_matches(o, search)
     ]
-    return _page([serialize_organization(o, locale) for o in rows], page, per_page, format, locale)
+    return _page(
+        rows, lambda xs: [serialize_organization(x, locale) for x in xs], page, per_page, format, locale
+    )
 
 
 @router.get("/organizations/{id}", summary="One organization")
@@ -186,7 +200,7 @@ def list_taxonomies(
     session: Session = Depends(db_session),
 ):
     rows = [t for t in session.scalars(select(Taxonomy).order_by(Taxonomy.id)) if _text_matches(t, search)]
-    return _page([serialize_taxonomy(t, locale) for t in rows], page, per_page, format, locale)
+    return _page(rows, lambda xs: [serialize_taxonomy(x, locale) for x in xs], page, per_page, format, locale)
 
 
 @router.get("/taxonomies/{id}", summary="One taxonomy")
@@ -211,7 +225,9 @@ def list_taxonomy_terms(
     if taxonomy_id:
         stmt = stmt.where(TaxonomyTerm.taxonomy_id == taxonomy_id)
     rows = [t for t in session.scalars(stmt) if _text_matches(t, search)]
-    return _page([serialize_taxonomy_term(t, locale) for t in rows], page, per_page, format, locale)
+    return _page(
+        rows, lambda xs: [serialize_taxonomy_term(x, locale) for x in xs], page, per_page, format, locale
+    )
 
 
 @router.get("/taxonomy_terms/{id}", summary="One taxonomy term")
@@ -239,7 +255,14 @@ def list_service_at_locations(
             Service.organization_id == organization_id
         )
     rows = list(session.scalars(stmt).unique())
-    return _page([serialize_service_at_location(x, locale) for x in rows], page, per_page, format, locale)
+    return _page(
+        rows,
+        lambda xs: [serialize_service_at_location(x, locale) for x in xs],
+        page,
+        per_page,
+        format,
+        locale,
+    )
 
 
 @router.get("/service_at_locations/{id}", summary="One service at a location")

@@ -4,10 +4,12 @@
 from __future__ import annotations
 
 import unicodedata
+from functools import lru_cache
 
 from hetao.core.script import to_simplified
 
 
+@lru_cache(maxsize=65536)
 def fold(text: str) -> str:
     """Fold case, width and Chinese script so 居住證, 居住证 and ＡＢＣ/abc compare equal."""
     return to_simplified(unicodedata.normalize("NFKC", text)).casefold()
