@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from hetao.catalog.models import Category, Channel, Service
+from hetao.catalog.models import Category, Channel
+from hetao.catalog.snapshot import ServiceRow
 from hetao.core.errors import Problem, ValidationFailed
 from hetao.core.i18n import N_
-from hetao.core.matching import matches
+from hetao.core.matching import matches_folded
 
 
 @dataclass(frozen=True)
@@ -32,22 +33,16 @@ class ServiceFilter:
             raise ValidationFailed(problems)
         return self
 
-    def accepts(self, service: Service) -> bool:
-        if self.category and service.category != self.category:
+    def accepts(self, row: ServiceRow) -> bool:
+        if self.category and row.category != self.category:
             return False
-        if self.channel and self.channel not in service.channels:
+        if self.channel and self.channel not in row.channels:
             return False
-        if self.cross_border is not None and service.cross_border != self.cross_border:
+        if self.cross_border is not None and row.cross_border != self.cross_border:
             return False
-        if self.department and service.organization.slug != self.department:
+        if self.department and row.department != self.department:
             return False
-        if self.q:
-            texts = [
-                row.value for row in service.texts if row.field in ("name", "alternate_name", "description")
-            ]
-            if not matches(self.q, texts):
-                return False
-        return True
+        return not self.q or matches_folded(self.q, row.folded)
 
     def is_empty(self) -> bool:
         return not any((self.category, self.channel, self.cross_border is not None, self.department, self.q))

@@ -28,7 +28,7 @@ from hetao.catalog.models import (
     TaxonomyTerm,
 )
 from hetao.catalog.profile_schema import validator_for
-from hetao.core.db import utcnow
+from hetao.core.db import new_id, utcnow
 from hetao.core.errors import Problem, ValidationFailed
 from hetao.core.i18n import N_
 from hetao.core.locales import LOCALES
@@ -723,6 +723,7 @@ def bump_catalog_version(session: Session) -> int:
         state = CatalogState(id=1, version=0)
         session.add(state)
     state.version = (state.version or 0) + 1
+    state.token = new_id()
     state.changed_at = utcnow()
     session.flush()
     return state.version

@@ -207,4 +207,7 @@ class CatalogState(Base):
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True, default=1)
     version: Mapped[int] = mapped_column(Integer, default=0)
+    #: A new random token with every change: caches compare it, so a rolled-back change's number
+    #: reused by a later change can never pass for it.
+    token: Mapped[str] = mapped_column(String(36), default="")
     changed_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)

@@ -5,10 +5,11 @@ from __future__ import annotations
 from collections import Counter
 
 from sqlalchemy import select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, lazyload
 
 from hetao.catalog.filters import ServiceFilter
 from hetao.catalog.models import CatalogState, Category, DocumentType, RequiredDocument, Service
+from hetao.catalog.snapshot import service_snapshot
 from hetao.core.errors import NotFound
 from hetao.core.i18n import N_
 from hetao.core.pagination import Page, paginate
@@ -25,14 +26,24 @@ def _sort_key(locale: str):
 def list_services(
     session: Session, *, filters: ServiceFilter, locale: str, page: int = 1, per_page: int = 50
 ) -> Page[Service]:
-    """Active services accepted by ``filters``, sorted by name in ``locale``."""
+    """Active services accepted by ``filters``, sorted by name in ``locale``; only the page is loaded."""
     filters.validate()
-    stmt = select(Service).where(Service.status == "active")
-    if filters.category:
-        stmt = stmt.where(Service.category == filters.category)
-    rows = [s for s in session.scalars(stmt).unique() if filters.accepts(s)]
-    rows.sort(key=_sort_key(locale))
-    return paginate(rows, page, per_page)
+    snap = service_snapshot(session)
+    rows = [r for r in snap.services.values() if r.status == "active" and filters.accepts(r)]
+    rows.sort(key=lambda r: (r.name(locale), r.id))
+    ids = paginate(rows, page, per_page)
+    return Page(load_services(session, [r.id for r in ids.items]), ids.total, ids.page, ids.per_page)
+
+
+def load_services(session: Session, ids: list[str]) -> list[Service]:
+    """The services with these ids, as ORM objects, in the order given."""
+    if not ids:
+        return []
+    # Lists show names, descriptions and departments: documents and FAQs load only if touched.
+    stmt = select(Service).where(Service.id.in_(ids))
+    stmt = stmt.options(lazyload(Service.required_documents), lazyload(Service.faqs))
+    found = {s.id: s for s in session.scalars(stmt).unique()}
+    return [found[i] for i in ids if i in found]
 
 
 def get_service(session: Session, ref: str) -> Service:

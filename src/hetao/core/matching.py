@@ -19,3 +19,8 @@ def matches(query: str, texts: list[str]) -> bool:
     terms = [t for t in fold(query).split() if t]
     haystack = "\n".join(fold(t) for t in texts if t)
     return all(term in haystack for term in terms)
+
+
+def matches_folded(query: str, folded_haystack: str) -> bool:
+    """Like :func:`matches` for a haystack folded beforehand."""
+    return all(term in folded_haystack for term in fold(query).split() if term)
