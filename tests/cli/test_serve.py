@@ -36,7 +36,9 @@ def test_serve_loads_the_sample_into_an_empty_database_and_serves_it(empty_db_ur
                 break
             except httpx.TransportError:
                 if proc.poll() is not None or time.monotonic() > deadline:
-                    raise AssertionError(proc.stdout.read() if proc.stdout else "server did not start") from None
+                    raise AssertionError(
+                        proc.stdout.read() if proc.stdout else "server did not start"
+                    ) from None
                 time.sleep(0.3)
         assert home.status_code == 200 and "政務" in home.text
         services = httpx.get(base + "/api/v1/services?per_page=1").json()

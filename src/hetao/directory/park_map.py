@@ -96,20 +96,12 @@ def render_map(
             f'<text x="{x + 8}" y="{y + 20}" font-size="14" fill="#111827"{lang}>{escape(_shorten(label, w))}</text>'
             "</a>"
         )
-        for i, m in enumerate(by_place.get(place.id, [])):
-            per_row = max(1, (w - 16) // 30)
-            cx = x + 20 + (i % per_row) * 30
-            cy = y + 44 + (i // per_row) * 30
-            if cy > y + h - 10:
-                cy = y + h - 14
-            parts.append(
-                f'<g class="map-marker" aria-hidden="true" pointer-events="none"><circle cx="{cx}" cy="{cy}" r="12" fill="#b91c1c"/>'
-                f'<text x="{cx}" y="{cy + 5}" font-size="13" text-anchor="middle" fill="#ffffff">{m.number}</text></g>'
-            )
+        parts.extend(_markers(by_place.get(place.id, []), x, y, w, h))
     # Legend
-    lx, ly = WIDTH - 250, 24
     kinds = [k for k in KIND_STYLE if any(p.kind == k for p in drawn)]
     box_h = 34 + 24 * (len(kinds) + 1)
+    # Bottom right, on the Hong Kong side beside the Loop, where no building is drawn.
+    lx, ly = WIDTH - 244, HEIGHT - box_h - 12
     parts.append(
         f'<g class="map-legend"><rect x="{lx}" y="{ly}" width="230" height="{box_h}" fill="#ffffff" '
         f'stroke="#6b7280"/><text x="{lx + 10}" y="{ly + 22}" font-size="15" font-weight="bold" '
@@ -130,6 +122,33 @@ def render_map(
     )
     parts.append("</svg>")
     return "".join(parts)
+
+
+def _markers(markers: list[Marker], x: int, y: int, w: int, h: int) -> list[str]:
+    """Numbered circles laid out in rows inside the building's box, shrunk to fit when crowded."""
+    if not markers:
+        return []
+    inner_w, inner_h = max(w - 12, 12), max(h - 32, 12)
+    cell = 26.0
+    while cell > 12:
+        per_row = max(1, int(inner_w // cell))
+        rows = -(-len(markers) // per_row)
+        if rows * cell <= inner_h:
+            break
+        cell -= 1
+    per_row = max(1, int(inner_w // cell))
+    r = cell * 0.45
+    out = []
+    for i, m in enumerate(markers):
+        cx = x + 6 + cell / 2 + (i % per_row) * cell
+        cy = min(y + 28 + cell / 2 + (i // per_row) * cell, y + h - r - 1)
+        out.append(
+            f'<g class="map-marker" aria-hidden="true" pointer-events="none">'
+            f'<circle cx="{cx:.1f}" cy="{cy:.1f}" r="{r:.1f}" fill="#b91c1c"/>'
+            f'<text x="{cx:.1f}" y="{cy + r * 0.4:.1f}" font-size="{r * 1.05:.1f}" text-anchor="middle" '
+            f'fill="#ffffff">{m.number}</text></g>'
+        )
+    return out
 
 
 def _shorten(label: str, width: int) -> str:
