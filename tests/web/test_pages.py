@@ -176,3 +176,22 @@ def test_no_asset_comes_from_outside(client):
     for tag, attr in (("link", "href"), ("script", "src"), ("img", "src")):
         for el in soup.find_all(tag):
             assert not (el.get(attr) or "").startswith(("http:", "https:", "//")), el
+
+
+def test_an_unexpected_error_gives_a_localised_500_page_and_problem_json(app):
+    from fastapi.testclient import TestClient
+
+    @app.get("/{lp}/boom-test")
+    def boom(lp: str):
+        raise RuntimeError("boom")
+
+    @app.get("/api/v1/boom-test")
+    def api_boom():
+        raise RuntimeError("boom")
+
+    with TestClient(app, raise_server_exceptions=False) as c:
+        page = c.get("/zh-hant/boom-test")
+        assert page.status_code == 500 and "text/html" in page.headers["content-type"]
+        assert "RuntimeError" not in page.text and "Traceback" not in page.text
+        api = c.get("/api/v1/boom-test", headers={"Accept-Language": "en"})
+        assert api.status_code == 500 and api.json()["code"] == "core.internal"
