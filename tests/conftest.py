@@ -77,6 +77,16 @@ def seeded_engine(backend, tmp_path_factory):
     engine.dispose()
 
 
+@pytest.fixture(scope="session")
+def search_manager(seeded_engine):
+    """The search index of the seeded database, vectors computed once (stored like any cache)."""
+    from hetao.search import IndexManager
+
+    manager = IndexManager(seeded_engine, background=False)
+    manager.build_now()
+    return manager
+
+
 @pytest.fixture
 def connection(seeded_engine):
     conn = seeded_engine.connect()
@@ -119,11 +129,12 @@ def empty_db_url(backend, tmp_path):
 
 
 @pytest.fixture
-def app(seeded_engine, session_factory):
+def app(seeded_engine, session_factory, search_manager):
     from hetao.app import create_app
 
     application = create_app(Settings(database_url=str(seeded_engine.url)), engine=seeded_engine)
     application.state.session_factory = session_factory
+    application.state.search_manager = search_manager
     return application
 
 

@@ -11,11 +11,13 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from hetao import __version__
 from hetao.api import hsds as hsds_api
+from hetao.api import search as search_api
 from hetao.api import v1 as v1_api
 from hetao.core.errors import HetaoError
 from hetao.core.settings import Settings, load_settings
+from hetao.search import IndexManager
 from hetao.storage.database import make_engine, make_session_factory
-from hetao.web import catalog_pages, directory_pages, errors, site
+from hetao.web import catalog_pages, directory_pages, errors, search_pages, site
 from hetao.web.middleware import SiteHeaders
 
 
@@ -33,6 +35,7 @@ def create_app(settings: Settings | None = None, *, engine=None) -> FastAPI:
     app.state.settings = settings
     app.state.engine = engine
     app.state.session_factory = make_session_factory(engine)
+    app.state.search_manager = IndexManager(engine, backend_name=settings.search_backend)
     app.add_middleware(SiteHeaders, secure_cookies=settings.secure_cookies)
     app.add_exception_handler(HetaoError, errors.hetao_error_handler)
     app.add_exception_handler(StarletteHTTPException, errors.http_error_handler)
@@ -40,8 +43,10 @@ def create_app(settings: Settings | None = None, *, engine=None) -> FastAPI:
     app.add_exception_handler(Exception, errors.unexpected_error_handler)
     app.mount("/static", StaticFiles(directory=str(files("hetao").joinpath("web", "static"))), name="static")
     app.include_router(site.router)
+    app.include_router(search_api.router)
     app.include_router(v1_api.router)
     app.include_router(hsds_api.router)
     app.include_router(catalog_pages.router)
     app.include_router(directory_pages.router)
+    app.include_router(search_pages.router)
     return app

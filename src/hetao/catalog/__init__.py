@@ -22,6 +22,7 @@ from hetao.catalog.services import (
     get_service,
     list_document_types,
     list_services,
+    load_services,
     services_needing,
 )
 
@@ -50,6 +51,7 @@ __all__ = [
     "import_document",
     "list_document_types",
     "list_services",
+    "load_services",
     "load_sample",
     "services_needing",
     "validate_document",

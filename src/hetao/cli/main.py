@@ -11,6 +11,7 @@ from tqdm import tqdm
 
 from hetao.catalog import catalogue_is_empty, export_document, import_document, load_sample
 from hetao.catalog.checks import check_database
+from hetao.cli.search_commands import eval_app, index_app, search_command
 from hetao.core.errors import ValidationFailed
 from hetao.core.locales import LOCALES
 from hetao.core.settings import load_settings
@@ -20,6 +21,9 @@ from hetao.storage.migrate import upgrade
 app = typer.Typer(help="Hetao One-Stop: trilingual one-stop service platform.", no_args_is_help=True)
 db_app = typer.Typer(help="Database commands.", no_args_is_help=True)
 app.add_typer(db_app, name="db")
+app.add_typer(index_app, name="index")
+app.add_typer(eval_app, name="eval")
+app.command("search")(search_command)
 
 MAX_IMPORT_BYTES = 200 * 1024 * 1024
 

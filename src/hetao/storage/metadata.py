@@ -2,6 +2,7 @@
 
 import hetao.catalog.models  # noqa: F401  (registers the tables)
 import hetao.directory.models  # noqa: F401
+import hetao.search.models  # noqa: F401
 from hetao.core.db import Base
 
 metadata = Base.metadata

@@ -1,0 +1,151 @@
+"""Ranking: lexical BM25 and semantic similarity fused by weighted reciprocal rank, no-match
+detection, and questions with several intents answered part by part."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from hetao.search.index import SearchIndex
+from hetao.search.params import DEFAULT_PARAMS, RankingParams
+from hetao.search.synonyms import expand
+from hetao.search.text import Analyzed, analyze_query
+
+
+@dataclass
+class Hit:
+    position: int  # index into SearchIndex.documents
+    score: float
+    lexical: float = 0.0
+    semantic: float = 0.0
+    coverage: float = 0.0
+
+
+@dataclass
+class Ranking:
+    analyzed: Analyzed
+    hits: list[Hit]
+    best_semantic: float
+    best_coverage: float
+    confident: bool
+    parts: list[Ranking] = field(default_factory=list)
+
+
+#: Where a question with several intents may be split (on the canonical, Simplified text).
+_SPLIT = re.compile(
+    r"[；;。？?！!\n]+|(?<=\S)\s*(?:,|，)\s*(?:and|also|plus|还有|另外|以及|同埋|同时|并且)?\s*"
+    r"|\s+(?:and also|and|also|plus|as well as)\s+"
+    r"|(?<=[\u4e00-\u9fff]{2})(?:同埋|以及|还有|另外|并且|同时|和|及|跟|同)(?=[\u4e00-\u9fff]{2})"
+)
+
+
+def split_intents(text: str) -> list[str]:
+    parts = [p.strip(" ,，、") for p in _SPLIT.split(text) if p and p.strip(" ,，、")]
+    return parts if len(parts) > 1 else [text]
+
+
+@dataclass
+class Candidates:
+    analyzed: Analyzed
+    lexical: list[tuple[int, float]]  # BM25 over all weighted fields
+    names: list[tuple[int, float]]  # BM25 over names only
+    semantic: list[tuple[int, float]]  # best-passage cosine similarity
+
+
+def candidates(
+    index: SearchIndex,
+    text: str,
+    *,
+    depth: int = DEFAULT_PARAMS.depth,
+    query_vector: np.ndarray | None = None,
+    use_semantic: bool = True,
+) -> Candidates:
+    """The analysed query and the candidate lists of each ranker (best first)."""
+    analyzed = analyze_query(text, index.vocabulary)
+    terms = expand(analyzed.tokens, analyzed.canonical)
+    lexical = index.bm25.top(terms, depth)
+    names = index.names.top(terms, depth) if index.names is not None else []
+    semantic: list[tuple[int, float]] = []
+    if use_semantic and index.backend is not None and index.has_vector.any():
+        if query_vector is None:
+            query_vector = index.backend.embed_queries([analyzed.original])[0]
+        semantic = index.semantic(query_vector, depth)
+    return Candidates(analyzed, lexical, names, semantic)
+
+
+def fuse(index: SearchIndex, cands: Candidates, params: RankingParams = DEFAULT_PARAMS) -> Ranking:
+    """Weighted reciprocal-rank fusion of the rankers, then the no-match decision."""
+    analyzed, semantic = cands.analyzed, cands.semantic
+    terms = list(analyzed.tokens)
+    fused: dict[int, Hit] = {}
+    for weight, ranked, attr in (
+        (params.w_lex, cands.lexical, "lexical"),
+        (params.w_name, cands.names, None),
+        (params.w_sem, semantic, "semantic"),
+    ):
+        for r, (i, s) in enumerate(ranked):
+            hit = fused.setdefault(i, Hit(i, 0.0))
+            hit.score += weight / (params.rrf_k + r + 1)
+            if attr:
+                setattr(hit, attr, s)
+    for hit in fused.values():
+        if index.documents[hit.position].type != "service":
+            hit.score *= params.w_org
+    hits = sorted(fused.values(), key=lambda h: (-h.score, h.position))
+    for hit in hits[:10]:
+        hit.coverage = index.bm25.matched_weight(terms, hit.position)
+    best_sem = semantic[0][1] if semantic else 0.0
+    best_cov = max((h.coverage for h in hits[:10]), default=0.0)
+    if semantic:
+        confident = bool(hits) and (
+            best_sem >= params.sem_threshold
+            or best_cov >= params.lex_threshold
+            or (best_sem >= params.sem_floor and best_cov >= params.cov_floor)
+        )
+    else:
+        confident = bool(hits) and best_cov >= params.lexical_only_threshold
+    return Ranking(analyzed, hits, best_sem, best_cov, confident)
+
+
+def rank(
+    index: SearchIndex,
+    text: str,
+    *,
+    params: RankingParams = DEFAULT_PARAMS,
+    query_vector: np.ndarray | None = None,
+    use_semantic: bool = True,
+) -> Ranking:
+    cands = candidates(index, text, depth=params.depth, query_vector=query_vector, use_semantic=use_semantic)
+    return fuse(index, cands, params)
+
+
+def rank_question(
+    index: SearchIndex, text: str, *, params: RankingParams = DEFAULT_PARAMS, use_semantic: bool = True
+) -> Ranking:
+    """Rank the whole question and, when it has several intents, each part; the parts' first answers
+    are interleaved at the top so each intent is answered."""
+    whole = rank(index, text, params=params, use_semantic=use_semantic)
+    pieces = split_intents(whole.analyzed.canonical)
+    if len(pieces) < 2:
+        return whole
+    parts = [rank(index, p, params=params, use_semantic=use_semantic) for p in pieces]
+    parts = [p for p in parts if p.confident and p.hits]
+    if len(parts) < 2:
+        return whole
+    merged: list[Hit] = []
+    seen: set[int] = set()
+    for depth in range(3):
+        for part in parts:
+            if depth < len(part.hits) and part.hits[depth].position not in seen:
+                merged.append(part.hits[depth])
+                seen.add(part.hits[depth].position)
+    for hit in whole.hits:
+        if hit.position not in seen:
+            merged.append(hit)
+            seen.add(hit.position)
+    whole.hits = merged
+    whole.parts = parts
+    whole.confident = True
+    return whole

@@ -1,0 +1,223 @@
+"""The in-memory search index of one process: BM25 over the analysed fields, the embedding matrix and
+the vocabulary for typo correction. It is a cache of the database, rebuilt when the catalogue's change
+token moves; embeddings are read from ``search_embeddings`` and computed in the background for
+documents whose content hash has no stored vector yet."""
+
+from __future__ import annotations
+
+import logging
+import threading
+from collections import Counter
+from dataclasses import dataclass, field
+
+import numpy as np
+from sqlalchemy import Engine, select
+from sqlalchemy.orm import Session, sessionmaker
+
+from hetao.catalog.snapshot import current_token
+from hetao.core.db import utcnow
+from hetao.search.backends import EmbeddingBackend, get_backend
+from hetao.search.bm25 import BM25Index
+from hetao.search.documents import FIELD_WEIGHTS, SearchDocument, build_documents
+from hetao.search.models import SearchEmbedding
+from hetao.search.text import Vocabulary, analyze
+
+log = logging.getLogger(__name__)
+
+
+@dataclass
+class SearchIndex:
+    token: str
+    backend: EmbeddingBackend | None
+    documents: list[SearchDocument]
+    bm25: BM25Index
+    vocabulary: Vocabulary
+    names: BM25Index | None
+    #: one row per passage; the passages of document i are rows starts[i] … starts[i] + counts[i] - 1
+    vectors: np.ndarray | None
+    has_vector: np.ndarray
+    starts: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int64))
+    counts: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int64))
+    lock: threading.Lock = field(default_factory=threading.Lock)
+
+    @property
+    def missing_vectors(self) -> list[int]:
+        if self.backend is None:
+            return []
+        return [int(i) for i in np.flatnonzero(~self.has_vector & (self.counts > 0))]
+
+    def semantic(self, query_vector: np.ndarray, k: int) -> list[tuple[int, float]]:
+        """Documents by their best passage's cosine similarity to the query."""
+        if self.vectors is None or not self.has_vector.any():
+            return []
+        passage_scores = self.vectors @ query_vector
+        present = np.flatnonzero(self.counts > 0)
+        doc_scores = np.full(len(self.documents), -1.0, dtype=np.float32)
+        doc_scores[present] = np.maximum.reduceat(passage_scores, self.starts[present])
+        doc_scores[~self.has_vector] = -1.0
+        k = min(k, len(doc_scores))
+        cand = np.argpartition(-doc_scores, k - 1)[:k]
+        cand = cand[np.argsort(-doc_scores[cand], kind="stable")]
+        return [(int(i), float(doc_scores[i])) for i in cand if self.has_vector[i]]
+
+    def set_vectors(self, i: int, matrix: np.ndarray) -> None:
+        if self.vectors is not None and len(matrix) == self.counts[i]:
+            start = int(self.starts[i])
+            self.vectors[start : start + len(matrix)] = matrix
+            self.has_vector[i] = True
+
+
+def weighted_terms(doc: SearchDocument, only: tuple[str, ...] | None = None) -> Counter:
+    terms: Counter = Counter()
+    for name, text in doc.fields.items():
+        if only is not None and name not in only:
+            continue
+        if not text:
+            continue
+        weight = FIELD_WEIGHTS.get(name, 1.0)
+        for token in analyze(text).tokens:
+            terms[token] += weight
+    return terms
+
+
+def build_index(
+    session: Session, *, backend: EmbeddingBackend | None, token: str | None = None
+) -> SearchIndex:
+    token = current_token(session) if token is None else token
+    docs = build_documents(session)
+    term_counts = [weighted_terms(d) for d in docs]
+    vocabulary = Vocabulary(t for counts in term_counts for t in counts)
+    bm25 = BM25Index(term_counts)
+    names = BM25Index([weighted_terms(d, only=("name",)) for d in docs])
+    has_vector = np.zeros(len(docs), dtype=bool)
+    counts = np.array([len(d.passages) for d in docs], dtype=np.int64)
+    starts = np.concatenate([[0], np.cumsum(counts)[:-1]]).astype(np.int64) if len(docs) else counts
+    vectors = None
+    if backend is not None:
+        vectors = np.zeros((int(counts.sum()), backend.dim), dtype=np.float32)
+        stored = {
+            (row.owner_type, row.owner_id): row
+            for row in session.scalars(select(SearchEmbedding).where(SearchEmbedding.backend == backend.name))
+        }
+        for i, d in enumerate(docs):
+            row = stored.get((d.type, d.id))
+            if row is None or row.content_hash != d.content_hash or row.dim != backend.dim:
+                continue
+            matrix = np.frombuffer(row.vector, dtype=np.float32)
+            if matrix.size != counts[i] * backend.dim:
+                continue
+            vectors[starts[i] : starts[i] + counts[i]] = matrix.reshape(int(counts[i]), backend.dim)
+            has_vector[i] = True
+    return SearchIndex(token, backend, docs, bm25, vocabulary, names, vectors, has_vector, starts, counts)
+
+
+def store_vectors(
+    session: Session, index: SearchIndex, positions: list[int], matrices: list[np.ndarray]
+) -> None:
+    """Upsert the passage vectors of the documents at ``positions`` (the caller's transaction)."""
+    assert index.backend is not None
+    for i, matrix in zip(positions, matrices, strict=True):
+        d = index.documents[i]
+        row = session.get(SearchEmbedding, (d.type, d.id, index.backend.name))
+        if row is None:
+            row = SearchEmbedding(owner_type=d.type, owner_id=d.id, backend=index.backend.name)
+            session.add(row)
+        row.content_hash = d.content_hash
+        row.dim = index.backend.dim
+        row.vector = np.ascontiguousarray(matrix, dtype=np.float32).tobytes()
+        row.updated_at = utcnow()
+
+
+def compute_missing_vectors(factory: sessionmaker, index: SearchIndex, *, batch: int = 8, stop=None) -> int:
+    """Embed every document of ``index`` that lacks vectors, storing each batch in its own
+    transaction and filling the in-memory matrix as it goes. Returns how many documents were done."""
+    done = 0
+    missing = index.missing_vectors
+    for start in range(0, len(missing), batch):
+        if stop is not None and stop.is_set():
+            break
+        positions = missing[start : start + batch]
+        texts = [p for i in positions for p in index.documents[i].passages]
+        flat = index.backend.embed_passages(texts)
+        matrices, offset = [], 0
+        for i in positions:
+            n = int(index.counts[i])
+            matrices.append(flat[offset : offset + n])
+            offset += n
+        session = factory()
+        try:
+            with session.begin():
+                store_vectors(session, index, positions, matrices)
+        except Exception:  # another process stored the same vectors first: theirs are as good
+            log.info("search vectors were stored concurrently; keeping the stored ones", exc_info=True)
+        finally:
+            session.close()
+        for i, matrix in zip(positions, matrices, strict=True):
+            index.set_vectors(i, matrix)
+        done += len(positions)
+    return done
+
+
+class IndexManager:
+    """One per process and database: hands out the current index, rebuilding it when the catalogue
+    token changes, and keeps a background thread embedding what has no vector yet."""
+
+    def __init__(self, engine: Engine, *, backend_name: str | None = None, background: bool = True) -> None:
+        self.engine = engine
+        self.factory = sessionmaker(bind=engine, expire_on_commit=False)
+        self.backend_name = backend_name
+        self.background = background
+        self._index: SearchIndex | None = None
+        self._lock = threading.Lock()
+        self._wake = threading.Event()
+        self._stop = threading.Event()
+        self._thread: threading.Thread | None = None
+
+    @property
+    def backend(self) -> EmbeddingBackend | None:
+        return get_backend(self.backend_name)
+
+    def current(self, session: Session) -> SearchIndex:
+        token = current_token(session)
+        index = self._index
+        if index is not None and index.token == token and token:
+            return index
+        with self._lock:
+            index = self._index
+            if index is None or index.token != token or not token:
+                index = build_index(session, backend=self.backend, token=token)
+                self._index = index
+                if index.missing_vectors and self.background:
+                    self._ensure_thread()
+                    self._wake.set()
+        return index
+
+    def build_now(self) -> tuple[SearchIndex, int]:
+        """Bring the index, vectors included, up to date and return (index, vectors computed)."""
+        with self.factory() as session:
+            index = build_index(session, backend=self.backend)
+        computed = compute_missing_vectors(self.factory, index) if index.backend is not None else 0
+        self._index = index
+        return index, computed
+
+    def _ensure_thread(self) -> None:
+        if self._thread is None or not self._thread.is_alive():
+            self._thread = threading.Thread(target=self._run, name="hetao-search-vectors", daemon=True)
+            self._thread.start()
+
+    def _run(self) -> None:
+        while not self._stop.is_set():
+            self._wake.wait(timeout=30)
+            self._wake.clear()
+            index = self._index
+            if index is None or not index.missing_vectors:
+                continue
+            try:
+                n = compute_missing_vectors(self.factory, index, stop=self._stop)
+                log.info("computed %d search vectors in the background", n)
+            except Exception:
+                log.exception("background embedding failed; search stays lexical for those items")
+
+    def close(self) -> None:
+        self._stop.set()
+        self._wake.set()

@@ -1,0 +1,103 @@
+"""The search box end to end: API, page, misses log, filters."""
+
+from __future__ import annotations
+
+import pytest
+from fastapi.testclient import TestClient
+from sqlalchemy import select
+
+from hetao.search.models import SearchMiss
+
+
+@pytest.fixture
+def api(app):
+    with TestClient(app) as c:
+        yield c
+
+
+def _slugs(body) -> list[str]:
+    return [r["slug"] for r in body["results"]]
+
+
+@pytest.mark.parametrize(
+    "q,lang,expected",
+    [
+        ("點樣喺深圳開公司", "zh-Hant", {"hk-invested-company-registration"}),
+        (
+            "港澳居民居住证怎么申请",
+            "zh-Hans",
+            {"hk-macao-residence-permit-first-application", "hk-macao-residence-permit-renewal-replacement"},
+        ),
+        ("exchange my Hong Kong driving licence", "en", {"hk-driving-licence-exchange"}),
+    ],
+)
+def test_questions_land_on_the_right_item(api, q, lang, expected):
+    body = api.get("/api/v1/search", params={"q": q, "lang": lang}).json()
+    assert not body["no_match"]
+    assert expected & set(_slugs(body)[:3]), _slugs(body)[:5]
+    assert body["answer"] is not None and body["answer"]["documents"]
+
+
+def test_result_ids_are_the_hsds_ids(api):
+    body = api.get("/api/v1/search", params={"q": "居住證"}).json()
+    first = body["results"][0]
+    assert api.get(f"/api/hsds/services/{first['id']}").json()["hetao"]["slug"] == first["slug"]
+    assert set(first) >= {"type", "id", "title", "score", "snippet", "url"}
+
+
+def test_results_are_shown_in_the_users_script(api):
+    hant = api.get("/api/v1/search", params={"q": "居住证", "lang": "zh-Hant"}).json()
+    hans = api.get("/api/v1/search", params={"q": "居住證", "lang": "zh-Hans"}).json()
+    assert "證" in hant["results"][0]["title"] and "证" in hans["results"][0]["title"]
+
+
+def test_a_typo_gets_did_you_mean(api):
+    body = api.get("/api/v1/search", params={"q": "居住正", "lang": "zh-Hant"}).json()
+    assert body["did_you_mean"] and "居住證" in body["did_you_mean"]
+    assert any("residence-permit" in s for s in _slugs(body)[:3])
+
+
+def test_an_unanswerable_question_says_so_and_is_logged_without_personal_data(api, session):
+    body = api.get(
+        "/api/v1/search", params={"q": "明天香港天氣點樣 我電話 91234567", "lang": "zh-Hant"}
+    ).json()
+    assert body["no_match"] is True and body["results"] == [] and body["answer"] is None
+    misses = session.scalars(select(SearchMiss)).all()
+    assert any("天氣" in m.query for m in misses)
+    assert not any("91234567" in m.query for m in misses)
+
+
+def test_type_and_category_filters(api):
+    orgs = api.get("/api/v1/search", params={"q": "香港科技大學", "type": "organization"}).json()
+    assert orgs["results"] and all(r["type"] == "organization" for r in orgs["results"])
+    tax = api.get("/api/v1/search", params={"q": "香港 稅", "category": "tax"}).json()
+    assert all(r["category"] == "tax" for r in tax["results"])
+
+
+@pytest.mark.parametrize(
+    "params", [{"q": ""}, {"q": "x" * 201}, {"q": "稅", "limit": 0}, {"q": "稅", "type": "cat"}]
+)
+def test_bad_search_input_is_a_clear_error(api, params):
+    r = api.get("/api/v1/search", params=params)
+    assert r.status_code == 422 and r.headers["content-type"] == "application/problem+json"
+
+
+def test_the_search_page_shows_an_answer_card(client):
+    soup = client.get("/zh-hant/search?q=點樣喺深圳開公司").soup
+    card = soup.select_one(".answer-card")
+    assert card is not None
+    labels = [dt.get_text(strip=True) for dt in card.select("dt")]
+    assert len(labels) == 6
+    assert soup.select("ol.item-list > li")
+
+
+def test_the_search_page_offers_ways_forward_when_nothing_fits(client):
+    soup = client.get("/en/search?q=what is the weather tomorrow").soup
+    assert soup.select_one(".no-match") is not None
+    assert soup.select(".no-match a[href='/en/services']")
+
+
+def test_every_page_has_the_search_box(client):
+    soup = client.get("/zh-hans/directory").soup
+    form = soup.select_one("form[role=search]")
+    assert form["action"] == "/zh-hans/search" and form.select_one("input[name=q]")
