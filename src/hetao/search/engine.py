@@ -61,6 +61,7 @@ def candidates(
     depth: int = DEFAULT_PARAMS.depth,
     query_vector: np.ndarray | None = None,
     use_semantic: bool = True,
+    embed_text: str = DEFAULT_PARAMS.embed_text,
 ) -> Candidates:
     """The analysed query and the candidate lists of each ranker (best first)."""
     analyzed = analyze_query(text, index.vocabulary)
@@ -70,7 +71,8 @@ def candidates(
     semantic: list[tuple[int, float]] = []
     if use_semantic and index.backend is not None and index.has_vector.any():
         if query_vector is None:
-            query_vector = index.backend.embed_queries([analyzed.original])[0]
+            source = analyzed.canonical if embed_text == "canonical" else analyzed.original
+            query_vector = index.backend.embed_queries([source])[0]
         semantic = index.semantic(query_vector, depth)
     return Candidates(analyzed, lexical, names, semantic)
 
@@ -117,7 +119,14 @@ def rank(
     query_vector: np.ndarray | None = None,
     use_semantic: bool = True,
 ) -> Ranking:
-    cands = candidates(index, text, depth=params.depth, query_vector=query_vector, use_semantic=use_semantic)
+    cands = candidates(
+        index,
+        text,
+        depth=params.depth,
+        query_vector=query_vector,
+        use_semantic=use_semantic,
+        embed_text=params.embed_text,
+    )
     return fuse(index, cands, params)
 
 

@@ -12,10 +12,13 @@ class RankingParams:
     rrf_k: float = 10.0
     w_lex: float = 1.0
     #: BM25 over item names only: an exact name match is the strongest lexical signal
-    w_name: float = 1.0
-    w_sem: float = 1.5
+    w_name: float = 0.5
+    w_sem: float = 2.0
     #: organisations answer fewer questions than service items: their fused score is scaled by this
     w_org: float = 0.6
+    #: what the embedding model reads: the question as typed ("original") or its standard written,
+    #: Simplified form ("canonical", Cantonese rewritten)
+    embed_text: str = "original"
     #: candidates taken from each ranker
     depth: int = 50
     #: a question has an answer when the best cosine similarity reaches sem_threshold, or the best
