@@ -134,19 +134,36 @@ def rank_question(
     index: SearchIndex, text: str, *, params: RankingParams = DEFAULT_PARAMS, use_semantic: bool = True
 ) -> Ranking:
     """Rank the whole question and, when it has several intents, each part; the parts' first answers
-    are interleaved at the top so each intent is answered."""
-    whole = rank(index, text, params=params, use_semantic=use_semantic)
-    pieces = split_intents(whole.analyzed.canonical)
+    are interleaved at the top so each intent is answered. A split question embeds only its parts:
+    the whole question's semantic score of a document is its best score over the parts."""
+    semantic_on = use_semantic and index.backend is not None and bool(index.has_vector.any())
+    analyzed = analyze_query(text, index.vocabulary)
+    pieces = split_intents(analyzed.canonical)
     if len(pieces) < 2:
-        return whole
-    parts = [rank(index, p, params=params, use_semantic=use_semantic) for p in pieces]
-    parts = [p for p in parts if p.confident and p.hits]
-    if len(parts) < 2:
+        return rank(index, text, params=params, use_semantic=use_semantic)
+    parts: list[Ranking] = []
+    whole_scores = None
+    for piece in pieces:
+        vector = index.backend.embed_queries([piece])[0] if semantic_on else None
+        parts.append(rank(index, piece, params=params, query_vector=vector, use_semantic=semantic_on))
+        if vector is not None:
+            scores = index.semantic_scores(vector)
+            whole_scores = scores if whole_scores is None else np.maximum(whole_scores, scores)
+    terms = expand(analyzed.tokens, analyzed.canonical)
+    cands = Candidates(
+        analyzed,
+        index.bm25.top(terms, params.depth),
+        index.names.top(terms, params.depth) if index.names is not None else [],
+        index.top_semantic(whole_scores, params.depth) if whole_scores is not None else [],
+    )
+    whole = fuse(index, cands, params)
+    confident_parts = [p for p in parts if p.confident and p.hits]
+    if len(confident_parts) < 2:
         return whole
     merged: list[Hit] = []
     seen: set[int] = set()
     for depth in range(3):
-        for part in parts:
+        for part in confident_parts:
             if depth < len(part.hits) and part.hits[depth].position not in seen:
                 merged.append(part.hits[depth])
                 seen.add(part.hits[depth].position)
@@ -155,6 +172,6 @@ def rank_question(
             merged.append(hit)
             seen.add(hit.position)
     whole.hits = merged
-    whole.parts = parts
+    whole.parts = confident_parts
     whole.confident = True
     return whole

@@ -46,19 +46,30 @@ class SearchIndex:
             return []
         return [int(i) for i in np.flatnonzero(~self.has_vector & (self.counts > 0))]
 
-    def semantic(self, query_vector: np.ndarray, k: int) -> list[tuple[int, float]]:
-        """Documents by their best passage's cosine similarity to the query."""
+    def semantic_scores(self, query_vector: np.ndarray) -> np.ndarray:
+        """Each document's best-passage cosine similarity to the query (-1 where it has no vector)."""
+        doc_scores = np.full(len(self.documents), -1.0, dtype=np.float32)
         if self.vectors is None or not self.has_vector.any():
-            return []
+            return doc_scores
         passage_scores = self.vectors @ query_vector
         present = np.flatnonzero(self.counts > 0)
-        doc_scores = np.full(len(self.documents), -1.0, dtype=np.float32)
         doc_scores[present] = np.maximum.reduceat(passage_scores, self.starts[present])
         doc_scores[~self.has_vector] = -1.0
+        return doc_scores
+
+    def top_semantic(self, doc_scores: np.ndarray, k: int) -> list[tuple[int, float]]:
+        if not self.has_vector.any():
+            return []
         k = min(k, len(doc_scores))
         cand = np.argpartition(-doc_scores, k - 1)[:k]
         cand = cand[np.argsort(-doc_scores[cand], kind="stable")]
         return [(int(i), float(doc_scores[i])) for i in cand if self.has_vector[i]]
+
+    def semantic(self, query_vector: np.ndarray, k: int) -> list[tuple[int, float]]:
+        """Documents by their best passage's cosine similarity to the query."""
+        if self.vectors is None or not self.has_vector.any():
+            return []
+        return self.top_semantic(self.semantic_scores(query_vector), k)
 
     def set_vectors(self, i: int, matrix: np.ndarray) -> None:
         if self.vectors is not None and len(matrix) == self.counts[i]:
