@@ -13,14 +13,7 @@ from hetao.catalog.snapshot import service_snapshot
 from hetao.core.errors import NotFound
 from hetao.core.i18n import N_
 from hetao.core.pagination import Page, paginate
-
-
-def _sort_key(locale: str):
-    def key(row) -> tuple[str, str]:
-        name = row.text("name", locale)
-        return (name.value if name else "", row.id)
-
-    return key
+from hetao.core.texts import by_name
 
 
 def list_services(
@@ -68,7 +61,7 @@ def category_counts(session: Session) -> dict[str, int]:
 
 def list_document_types(session: Session, *, locale: str) -> list[DocumentType]:
     rows = list(session.scalars(select(DocumentType)))
-    rows.sort(key=_sort_key(locale))
+    rows.sort(key=by_name(locale))
     return rows
 
 
@@ -88,7 +81,7 @@ def services_needing(session: Session, document_type: DocumentType, *, locale: s
         .where(RequiredDocument.document_type_id == document_type.id, Service.status == "active")
     )
     rows = list(session.scalars(stmt).unique())
-    rows.sort(key=_sort_key(locale))
+    rows.sort(key=by_name(locale))
     return rows
 
 

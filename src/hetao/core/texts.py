@@ -108,3 +108,13 @@ class Translated:
         if len(keep) != len(self.texts) or wanted:
             self.texts[:] = keep
         return changed
+
+
+def by_name(locale: str):
+    """A sort key for translated rows: their name as a reader of ``locale`` sees it, then the id."""
+
+    def key(row) -> tuple[str, str]:
+        name = row.text("name", locale)
+        return (name.value if name else "", row.id)
+
+    return key

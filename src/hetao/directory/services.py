@@ -10,16 +10,9 @@ from sqlalchemy.orm import Session
 from hetao.core.errors import NotFound
 from hetao.core.i18n import N_
 from hetao.core.pagination import Page, paginate
+from hetao.core.texts import by_name
 from hetao.directory.filters import OrganizationFilter
 from hetao.directory.models import Location, Organization
-
-
-def _by_name(locale: str):
-    def key(row) -> tuple[str, str]:
-        name = row.text("name", locale)
-        return (name.value if name else "", row.id)
-
-    return key
 
 
 def list_organizations(
@@ -27,7 +20,7 @@ def list_organizations(
 ) -> Page[Organization]:
     filters.validate()
     rows = [o for o in session.scalars(select(Organization)).unique() if filters.accepts(o)]
-    rows.sort(key=_by_name(locale))
+    rows.sort(key=by_name(locale))
     return paginate(rows, page, per_page)
 
 
@@ -42,13 +35,13 @@ def get_organization(session: Session, ref: str) -> Organization:
 
 def list_children(session: Session, org: Organization, *, locale: str) -> list[Organization]:
     rows = list(session.scalars(select(Organization).where(Organization.parent_id == org.id)).unique())
-    rows.sort(key=_by_name(locale))
+    rows.sort(key=by_name(locale))
     return rows
 
 
 def list_places(session: Session, *, locale: str) -> list[Location]:
     rows = list(session.scalars(select(Location)))
-    rows.sort(key=_by_name(locale))
+    rows.sort(key=by_name(locale))
     return rows
 
 
@@ -61,7 +54,7 @@ def get_place(session: Session, ref: str) -> Location:
 
 def organizations_at(session: Session, place: Location, *, locale: str) -> list[Organization]:
     rows = list(session.scalars(select(Organization).where(Organization.location_id == place.id)).unique())
-    rows.sort(key=_by_name(locale))
+    rows.sort(key=by_name(locale))
     return rows
 
 
