@@ -11,7 +11,7 @@ from tqdm import tqdm
 
 from hetao.catalog import catalogue_is_empty, export_document, import_document, load_sample
 from hetao.catalog.checks import check_database
-from hetao.cli.search_commands import eval_app, index_app, search_command
+from hetao.cli.search_commands import eval_app, index_app, misses_command, search_command
 from hetao.core.errors import ValidationFailed
 from hetao.core.locales import LOCALES
 from hetao.core.settings import load_settings
@@ -24,6 +24,7 @@ app.add_typer(db_app, name="db")
 app.add_typer(index_app, name="index")
 app.add_typer(eval_app, name="eval")
 app.command("search")(search_command)
+app.command("misses")(misses_command)
 
 MAX_IMPORT_BYTES = 200 * 1024 * 1024
 

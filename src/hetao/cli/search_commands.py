@@ -148,3 +148,27 @@ def eval_search(
         typer.echo("\nmisses of " + reports[-1].name + ":")
         for line in reports[-1].failures:
             typer.echo("  " + line)
+
+
+def misses_command(
+    limit: int = typer.Option(50, "--limit", min=1, max=1000),
+    as_json: bool = typer.Option(False, "--json"),
+) -> None:
+    """The questions the search could not answer (scrubbed of personal data), most frequent first."""
+    from hetao.search import list_misses
+
+    settings = load_settings()
+    engine = make_engine(settings)
+    upgrade(engine)
+    with unit_of_work(make_session_factory(engine)) as session:
+        rows = [
+            {"query": m.query, "locale": m.locale, "count": m.count, "last_seen": m.last_seen.isoformat()}
+            for m in list_misses(session, limit=limit)
+        ]
+    if as_json:
+        typer.echo(json.dumps(rows, ensure_ascii=False, indent=2))
+        return
+    if not rows:
+        typer.echo("No unanswered questions recorded.")
+    for row in rows:
+        typer.echo(f"{row['count']:5}  {row['locale']:8} {row['query']}")
