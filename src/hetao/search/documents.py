@@ -86,7 +86,7 @@ def make_passages(titles: dict[str, str], summaries: dict[str, str], questions: 
     return [p for p in out if not (p in seen or seen.add(p))]
 
 
-def _texts(session: Session, model, owner_ids=None) -> dict[str, dict[str, dict[str, str]]]:
+def _texts(session: Session, model) -> dict[str, dict[str, dict[str, str]]]:
     out: dict[str, dict[str, dict[str, str]]] = defaultdict(lambda: defaultdict(dict))
     stmt = select(model.owner_id, model.locale, model.field, model.value)
     for owner, locale, fld, value in session.execute(stmt):

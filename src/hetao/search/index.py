@@ -38,7 +38,6 @@ class SearchIndex:
     has_vector: np.ndarray
     starts: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int64))
     counts: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int64))
-    lock: threading.Lock = field(default_factory=threading.Lock)
 
     @property
     def missing_vectors(self) -> list[int]:

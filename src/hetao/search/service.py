@@ -13,7 +13,7 @@ from hetao.catalog import load_services
 from hetao.core.db import utcnow
 from hetao.core.errors import Problem, ValidationFailed
 from hetao.core.i18n import N_
-from hetao.core.script import convert, to_simplified
+from hetao.core.script import to_simplified
 from hetao.search.answer import AnswerCard, build_card
 from hetao.search.engine import Hit, Ranking, rank_question
 from hetao.search.index import IndexManager, SearchIndex
@@ -211,8 +211,3 @@ def list_misses(session: Session, *, limit: int = 50) -> list[SearchMiss]:
             select(SearchMiss).order_by(SearchMiss.count.desc(), SearchMiss.last_seen.desc()).limit(limit)
         )
     )
-
-
-def in_user_script(text: str, locale: str) -> str:
-    """Show canonical (Simplified) text in the reader's script."""
-    return convert(text, source="zh-Hans", target=locale) if locale == "zh-Hant" else text
