@@ -28,7 +28,7 @@ def test_services_filters_and_pagination(api):
     second = api.get("/api/v1/services?category=tax&per_page=5&page=2&lang=en").json()
     assert {i["slug"] for i in page["items"]}.isdisjoint({i["slug"] for i in second["items"]})
     online = api.get("/api/v1/services?channel=online&cross_border=true").json()
-    assert all("online" in i["channels"] and i["cross_border"] for i in online["items"])
+    assert online["items"] and all("online" in i["channels"] and i["cross_border"] for i in online["items"])
 
 
 def test_service_detail_has_everything_the_page_has(api):
@@ -112,3 +112,12 @@ def test_every_html_page_links_its_json_twin(client, api):
         link = client.get(url).soup.find("link", rel="alternate", type="application/json")
         assert link is not None, url
         assert api.get(link["href"]).status_code == 200, link["href"]
+
+
+def test_the_json_twin_of_a_filtered_list_keeps_the_filters_encoded(client, api):
+    link = client.get("/zh-hant/services?q=居住 證&channel=hall").soup.find(
+        "link", rel="alternate", type="application/json"
+    )
+    body = api.get(link["href"]).json()
+    page = client.get("/zh-hant/services?q=居住 證&channel=hall").soup
+    assert body["total"] == len(page.select(".item-list > li")) > 0

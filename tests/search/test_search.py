@@ -71,7 +71,7 @@ def test_type_and_category_filters(api):
     orgs = api.get("/api/v1/search", params={"q": "香港科技大學", "type": "organization"}).json()
     assert orgs["results"] and all(r["type"] == "organization" for r in orgs["results"])
     tax = api.get("/api/v1/search", params={"q": "香港 稅", "category": "tax"}).json()
-    assert all(r["category"] == "tax" for r in tax["results"])
+    assert tax["results"] and all(r["category"] == "tax" for r in tax["results"])
 
 
 @pytest.mark.parametrize(
@@ -101,3 +101,12 @@ def test_every_page_has_the_search_box(client):
     soup = client.get("/zh-hans/directory").soup
     form = soup.select_one("form[role=search]")
     assert form["action"] == "/zh-hans/search" and form.select_one("input[name=q]")
+
+
+def test_a_repeated_miss_is_counted_once_per_question(session):
+    from hetao.search import record_miss
+
+    record_miss(session, "zzqx wibble", "en")
+    record_miss(session, "zzqx wibble", "en")
+    rows = session.scalars(select(SearchMiss).where(SearchMiss.query == "zzqx wibble")).all()
+    assert [r.count for r in rows] == [2]

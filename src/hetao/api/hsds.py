@@ -27,10 +27,11 @@ from hetao.catalog.hsds_export import (
     service_attributes,
 )
 from hetao.catalog.models import Attribute, Service, ServiceAtLocation, Taxonomy, TaxonomyTerm
+from hetao.catalog.snapshot import service_snapshot
 from hetao.core.errors import NotFound, Problem, ValidationFailed
 from hetao.core.i18n import N_
 from hetao.core.locales import LOCALES, normalise_locale
-from hetao.core.matching import matches
+from hetao.core.matching import matches, matches_folded
 from hetao.core.pagination import MAX_PER_PAGE, paginate
 from hetao.directory.models import Organization
 from hetao.http.deps import db_session
@@ -127,22 +128,30 @@ def list_services(
     session: Session = Depends(db_session),
 ):
     after = _parse_modified_after(modified_after)
-    stmt = select(Service).order_by(Service.id)
-    if organization_id:
-        stmt = stmt.where(Service.organization_id == organization_id)
+    # Filter on the per-process snapshot (ids, organisation, dates, folded names and descriptions);
+    # only the requested page is loaded and serialised.
+    linked: set[str] | None = None
     if taxonomy_term_id:
-        linked = select(Attribute.link_id).where(
-            Attribute.link_entity == "service", Attribute.taxonomy_term_id == taxonomy_term_id
+        linked = set(
+            session.scalars(
+                select(Attribute.link_id).where(
+                    Attribute.link_entity == "service", Attribute.taxonomy_term_id == taxonomy_term_id
+                )
+            )
         )
-        stmt = stmt.where(Service.id.in_(linked))
-    rows = [
-        x
-        for x in session.scalars(stmt).unique()
-        if _text_matches(x, search) and (after is None or _aware(x.modified_at) > after)
-    ]
+    rows = sorted(
+        r.id
+        for r in service_snapshot(session).services.values()
+        if (not organization_id or r.organization_id == organization_id)
+        and (linked is None or r.id in linked)
+        and (not search or matches_folded(search, r.folded))
+        and (after is None or (r.modified_at is not None and _aware(r.modified_at) > after))
+    )
 
-    def serialize_all(services: list[Service]) -> list[dict[str, Any]]:
-        attrs = service_attributes(session, [x.id for x in services])
+    def serialize_all(ids: list[str]) -> list[dict[str, Any]]:
+        found = {x.id: x for x in session.scalars(select(Service).where(Service.id.in_(ids))).unique()}
+        services = [found[i] for i in ids if i in found]
+        attrs = service_attributes(session, ids)
         return [serialize_service(x, locale, attrs.get(x.id, [])) for x in services]
 
     return _page(rows, serialize_all, page, per_page, format, locale)

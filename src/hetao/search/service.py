@@ -6,7 +6,8 @@ import re
 from collections import Counter
 from dataclasses import dataclass, field
 
-from sqlalchemy import select
+from sqlalchemy import select, update
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from hetao.catalog import load_services
@@ -195,14 +196,18 @@ def scrub(text: str) -> str:
 
 
 def record_miss(session: Session, query: str, locale: str) -> None:
+    """Count a question without a good answer. Two requests recording the same new question at once
+    meet on the unique constraint: the loser's insert is rolled back to a savepoint and it counts."""
     clean = scrub(query)
-    row = session.scalar(select(SearchMiss).where(SearchMiss.query == clean, SearchMiss.locale == locale))
-    if row is None:
-        session.add(SearchMiss(query=clean, locale=locale, count=1))
-    else:
-        row.count += 1
-        row.last_seen = utcnow()
-    session.flush()
+    where = (SearchMiss.query == clean, SearchMiss.locale == locale)
+    if session.scalar(select(SearchMiss.id).where(*where)) is None:
+        try:
+            with session.begin_nested():
+                session.add(SearchMiss(query=clean, locale=locale, count=1))
+            return
+        except IntegrityError:
+            pass
+    session.execute(update(SearchMiss).where(*where).values(count=SearchMiss.count + 1, last_seen=utcnow()))
 
 
 def list_misses(session: Session, *, limit: int = 50) -> list[SearchMiss]:

@@ -7,7 +7,7 @@ from sqlalchemy.orm import Session
 
 from hetao import catalog
 from hetao.core.errors import NotFound
-from hetao.web.context import PageContext
+from hetao.web.context import PageContext, with_query
 from hetao.web.deps import db_session, page_context, parse_bool, parse_page
 from hetao.web.templating import render
 
@@ -67,10 +67,7 @@ def _list_page(request: Request, ctx: PageContext, session: Session, *, category
         "cross_border": request.query_params.get("cross_border"),
         "q": filters.q,
     }
-    json_query = {**query, "category": filters.category}
-    json_url = "/api/v1/services" + (
-        "?" + "&".join(f"{k}={v}" for k, v in json_query.items() if v) if any(json_query.values()) else ""
-    )
+    json_url = with_query("/api/v1/services", {**query, "category": filters.category})
     return dict(
         filters=filters, page=page, query=query, json_url=json_url, categories=_categories(session, ctx)
     )

@@ -48,8 +48,13 @@ class Urls:
 
     @staticmethod
     def _q(path: str, query: dict[str, object]) -> str:
-        clean = {k: v for k, v in query.items() if v not in (None, "", False)}
-        return f"{path}?{urlencode(clean)}" if clean else path
+        return with_query(path, query)
+
+
+def with_query(path: str, query: dict[str, object]) -> str:
+    """``path`` with the non-empty members of ``query`` as a properly encoded query string."""
+    clean = {k: v for k, v in query.items() if v not in (None, "", False)}
+    return f"{path}?{urlencode(clean)}" if clean else path
 
 
 @dataclass

@@ -8,7 +8,7 @@ from sqlalchemy.orm import Session
 
 from hetao import catalog, directory
 from hetao.core.i18n import Translator
-from hetao.web.context import PageContext
+from hetao.web.context import PageContext, with_query
 from hetao.web.deps import db_session, page_context, parse_bool
 from hetao.web.labels import org_kind_labels, place_kind_labels, tag_labels
 from hetao.web.templating import render
@@ -56,9 +56,7 @@ def directory_page(
         place_url=lambda p: ctx.urls.place(p.slug),
     )
     json_q = {"kind": filters.kind, "tag": filters.tag, "hk_background": q.get("hk"), "q": filters.q}
-    json_url = "/api/v1/organizations" + (
-        "?" + "&".join(f"{k}={v}" for k, v in json_q.items() if v) if any(json_q.values()) else ""
-    )
+    json_url = with_query("/api/v1/organizations", json_q)
     return render(
         request,
         "directory.html",
