@@ -132,7 +132,9 @@ def empty_db_url(backend, tmp_path):
 def app(seeded_engine, session_factory, search_manager):
     from hetao.app import create_app
 
-    application = create_app(Settings(database_url=str(seeded_engine.url)), engine=seeded_engine)
+    application = create_app(
+        Settings(database_url=str(seeded_engine.url), outbox_interval=0), engine=seeded_engine
+    )
     application.state.session_factory = session_factory
     application.state.search_manager = search_manager
     return application

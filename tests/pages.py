@@ -41,7 +41,20 @@ class CheckingClient(TestClient):
     """A TestClient whose HTML responses are checked by :func:`check_page`."""
 
     def get(self, url, **kwargs):  # type: ignore[override]
-        response = super().get(url, **kwargs)
-        if response.headers.get("content-type", "").startswith("text/html") and response.status_code != 307:
+        return self._checked(super().get(url, **kwargs), url)
+
+    def post(self, url, **kwargs):  # type: ignore[override]
+        return self._checked(super().post(url, **kwargs), url)
+
+    @staticmethod
+    def _checked(response, url):
+        if response.headers.get("content-type", "").startswith("text/html") and not response.is_redirect:
             response.soup = check_page(response.text, str(url))  # type: ignore[attr-defined]
         return response
+
+
+def csrf_of(response) -> str:
+    """The CSRF token of the first form that posts on a checked page."""
+    field = response.soup.find("input", attrs={"name": "csrf_token"})
+    assert field is not None, "the page has no form with a CSRF token"
+    return field["value"]

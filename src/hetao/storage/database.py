@@ -14,11 +14,19 @@ from hetao.core.settings import Settings
 
 
 def _sqlite_pragmas(dbapi_connection, _record) -> None:
+    # The driver's own transaction handling (BEGIN only before a write, none before SAVEPOINT) breaks
+    # savepoints and read consistency; SQLAlchemy's documented recipe: let SQLAlchemy emit BEGIN.
+    dbapi_connection.isolation_level = None
     cursor = dbapi_connection.cursor()
     cursor.execute("PRAGMA foreign_keys=ON")
     cursor.execute("PRAGMA busy_timeout=5000")
+    cursor.execute("PRAGMA journal_mode=WAL")
     cursor.execute("PRAGMA synchronous=NORMAL")
     cursor.close()
+
+
+def _sqlite_begin(conn) -> None:
+    conn.exec_driver_sql("BEGIN")
 
 
 def make_engine(settings: Settings) -> Engine:
@@ -30,9 +38,7 @@ def make_engine(settings: Settings) -> Engine:
             url, echo=settings.sql_echo, connect_args={"check_same_thread": False, "timeout": 30}
         )
         event.listen(engine, "connect", _sqlite_pragmas)
-        if url.database and url.database != ":memory:":
-            with engine.connect() as conn:
-                conn.exec_driver_sql("PRAGMA journal_mode=WAL")
+        event.listen(engine, "begin", _sqlite_begin)
         return engine
     return create_engine(url, echo=settings.sql_echo, pool_pre_ping=True, pool_size=10, max_overflow=10)
 

@@ -1,7 +1,9 @@
 """The metadata of every domain's models, for migrations and test set-up."""
 
-import hetao.catalog.models  # noqa: F401  (registers the tables)
+import hetao.accounts.models  # noqa: F401  (registers the tables)
+import hetao.catalog.models  # noqa: F401
 import hetao.directory.models  # noqa: F401
+import hetao.notify.models  # noqa: F401
 import hetao.search.models  # noqa: F401
 from hetao.core.db import Base
 

@@ -4,13 +4,15 @@ from __future__ import annotations
 
 from fastapi import Request
 from fastapi.exceptions import RequestValidationError
+from fastapi.responses import RedirectResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from hetao.core.errors import HetaoError, NotFound, Problem, ValidationFailed
 from hetao.core.i18n import N_
 from hetao.core.locales import PREFIX_LOCALE
 from hetao.http.problems import problem_response
-from hetao.web.context import PageContext
+from hetao.web.auth import SignInRequired
+from hetao.web.context import PageContext, with_query
 from hetao.web.locale import preferred_locale
 from hetao.web.templating import render
 
@@ -92,3 +94,11 @@ async def unexpected_error_handler(request: Request, exc: Exception):
     )
     error.status = 500
     return await hetao_error_handler(request, error)
+
+
+async def sign_in_required_handler(request: Request, exc: SignInRequired):
+    """Pages that need a signed-in person send others to the sign-in page, and back afterwards."""
+    ctx = _page_context(request)
+    return RedirectResponse(
+        with_query(ctx.urls.prefix + "/account/sign-in", {"next": exc.next_path}), status_code=303
+    )

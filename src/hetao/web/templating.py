@@ -13,6 +13,7 @@ from starlette.responses import HTMLResponse
 
 from hetao.core.locales import HTML_LANG
 from hetao.core.texts import LocalText
+from hetao.web.auth import SESSION_COOKIE
 from hetao.web.context import PageContext
 from hetao.web.labels import time_limit_text, visits_text
 
@@ -67,6 +68,7 @@ def render(
             loc=loc,
             text_of=text_of,
             csrf_token=getattr(request.state, "csrf_token", ""),
+            signed_in=bool(getattr(request.state, "principal", None) or request.cookies.get(SESSION_COOKIE)),
             time_limit=lambda limit: time_limit_text(t, limit),
             visits=lambda n: visits_text(t, n),
             **values,

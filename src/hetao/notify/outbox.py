@@ -1,0 +1,113 @@
+"""Writing to the outbox (inside the caller's transaction) and delivering what is due."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+from sqlalchemy import or_, select, update
+from sqlalchemy.orm import Session, sessionmaker
+
+from hetao.core.db import utcnow
+from hetao.notify.mail import Mail, MailBackend
+from hetao.notify.models import OutboxMessage
+
+MAX_ATTEMPTS = 8
+LEASE = timedelta(minutes=5)
+
+
+def enqueue(
+    session: Session,
+    *,
+    kind: str,
+    locale: str,
+    subject: str,
+    body: str,
+    to_address: str | None = None,
+    user_id: str | None = None,
+    secret: bool = False,
+) -> OutboxMessage:
+    """Add a message to the outbox; it is sent only if the caller's transaction commits."""
+    message = OutboxMessage(
+        kind=kind,
+        locale=locale,
+        subject=subject[:200],
+        body=body,
+        to_address=to_address,
+        user_id=user_id,
+        secret=secret,
+        attempts=0,
+        created_at=utcnow(),
+    )
+    session.add(message)
+    session.flush()
+    return message
+
+
+def _due(now: datetime):
+    return (
+        OutboxMessage.sent_at.is_(None),
+        OutboxMessage.to_address.is_not(None),
+        OutboxMessage.attempts < MAX_ATTEMPTS,
+        or_(OutboxMessage.claimed_until.is_(None), OutboxMessage.claimed_until < now),
+    )
+
+
+def claim_due(session: Session, now: datetime, limit: int = 50) -> list[OutboxMessage]:
+    """Claim up to ``limit`` due messages with a lease. A conditional UPDATE per message makes the
+    claim atomic on every database: of two senders racing for one message, one gets it."""
+    ids = session.scalars(
+        select(OutboxMessage.id).where(*_due(now)).order_by(OutboxMessage.created_at).limit(limit)
+    ).all()
+    claimed = []
+    for message_id in ids:
+        result = session.execute(
+            update(OutboxMessage)
+            .where(OutboxMessage.id == message_id, *_due(now))
+            .values(claimed_until=now + LEASE, attempts=OutboxMessage.attempts + 1)
+            .execution_options(synchronize_session=False)
+        )
+        if result.rowcount == 1:
+            claimed.append(message_id)
+    if not claimed:
+        return []
+    return list(session.scalars(select(OutboxMessage).where(OutboxMessage.id.in_(claimed))))
+
+
+def deliver_due(factory: sessionmaker[Session], backend: MailBackend, *, limit: int = 50) -> int:
+    """Send the due messages; returns how many were sent. Each message is marked sent in its own
+    transaction after the backend accepted it (at least once: a crash between the two re-sends)."""
+    now = utcnow()
+    with factory() as session, session.begin():
+        batch = [(m.id, m.to_address, m.subject, m.body) for m in claim_due(session, now, limit)]
+    sent = 0
+    for message_id, to, subject, body in batch:
+        try:
+            backend.send(Mail(to=to or "", subject=subject, body=body, message_id=message_id))
+        except Exception as exc:  # noqa: BLE001 - any delivery failure is recorded and retried later
+            with factory() as session, session.begin():
+                session.execute(
+                    update(OutboxMessage)
+                    .where(OutboxMessage.id == message_id)
+                    .values(last_error=f"{type(exc).__name__}: {exc}"[:500], claimed_until=None)
+                )
+            continue
+        with factory() as session, session.begin():
+            session.execute(
+                update(OutboxMessage)
+                .where(OutboxMessage.id == message_id)
+                .values(sent_at=utcnow(), claimed_until=None, last_error=None)
+            )
+        sent += 1
+    return sent
+
+
+def messages_for(session: Session, user_id: str, limit: int = 50) -> list[OutboxMessage]:
+    """The messages the site shows a person (newest first; secret ones are never shown)."""
+    return list(
+        session.scalars(
+            select(OutboxMessage)
+            .where(OutboxMessage.user_id == user_id, OutboxMessage.secret.is_(False))
+            .order_by(OutboxMessage.created_at.desc())
+            .limit(limit)
+        )
+    )
