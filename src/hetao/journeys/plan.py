@@ -322,7 +322,7 @@ def build_plan(
     headline = [k for k in keys if by_key[k].outcome is Outcome.required] or keys
     path: list[str] = []
     if headline:
-        path.append(max(headline, key=lambda k: (finishes[k], -order[k])))
+        path.append(max(headline, key=lambda k: (finishes[k], level_of(k), -order[k])))
         while True:  # walk back through the prerequisite that held each step up
             binding = [b for b in after[path[0]] if finishes[b] == starts[path[0]]]
             if not binding:
