@@ -44,19 +44,17 @@ class Note:
 
 @dataclass(frozen=True)
 class Reason:
-    """Why a step is in or out of a plan: the journey's own explanation, and possibly a note added
-    by the plan (e.g. which "don't know" answers made it optional, or which item an exclusive group
-    kept). ``unsure`` are the ids of questions answered "don't know" behind this reason."""
+    """Why a step is in or out of a plan: the journey's own explanation, and notes added by the plan
+    (which "don't know" answers made it optional, which item an exclusive group kept). ``unsure``
+    are the ids of questions answered "don't know" behind this reason."""
 
     text: Text
-    note: Note | None = None
+    notes: tuple[Note, ...] = ()
     unsure: tuple[str, ...] = ()
 
     def render(self, locale: str) -> str:
-        """The explanation followed by the note, as whole sentences."""
-        parts = [self.text.get(locale)]
-        if self.note is not None:
-            parts.append(self.note.render(locale))
+        """The explanation followed by the notes, as whole sentences."""
+        parts = [self.text.get(locale), *(n.render(locale) for n in self.notes)]
         return (" " if locale == "en" else "").join(p for p in parts if p)
 
 

@@ -209,7 +209,7 @@ def decide(journey: Journey, item: Item, answers: Answers) -> Decision:
         if item.because.unknown is not None:
             reason = Reason(item.because.unknown, unsure=tuple(sorted(unsure)))
         else:
-            reason = Reason(item.because.required, _unsure_note(journey, unsure), tuple(sorted(unsure)))
+            reason = Reason(item.because.required, (_unsure_note(journey, unsure),), tuple(sorted(unsure)))
         return Decision(item.key, Outcome.optional, reason)
     return Decision(item.key, Outcome.excluded, Reason(item.because.excluded))
 
@@ -217,9 +217,12 @@ def decide(journey: Journey, item: Item, answers: Answers) -> Decision:
 def decide_items(
     journey: Journey, answers: Answers, *, names: Mapping[str, Mapping[str, str]] | None = None
 ) -> list[Decision]:
-    """Every item's outcome, in data order, with exclusive groups applied: in each group the first
-    required item (else the first optional one) is kept and the others are excluded with the group's
-    explanation and the name of the kept item (from ``names``: item key → names per locale)."""
+    """Every item's outcome, in data order, with exclusive groups applied.
+
+    In each group the first required item (else the first optional one) is kept. Another member
+    that is optional only because of "don't know" answers stays optional beside a required kept
+    item, with a note that it would replace it; every other member is excluded with the group's
+    explanation and the name of the kept item (``names``: item key → names per locale)."""
     decisions = {item.key: decide(journey, item, answers) for item in journey.items}
     for group_id, group in journey.groups.items():
         members = [i.key for i in journey.items if i.exclusive_group == group_id]
@@ -229,9 +232,19 @@ def decide_items(
         kept = next((k for k in included if decisions[k].outcome is Outcome.required), included[0])
         kept_name = Text((names or {}).get(kept) or {loc: kept for loc in LOCALES})
         for key in included:
-            if key != kept:
+            if key == kept:
+                continue
+            current = decisions[key]
+            if decisions[kept].outcome is Outcome.required and current.reason.unsure:
+                note = Note(
+                    N_("Only one of these can be used: if this one applies to you, it replaces %(kept)s."),
+                    {"kept": kept_name},
+                )
+                reason = Reason(current.reason.text, (*current.reason.notes, note), current.reason.unsure)
+                decisions[key] = Decision(key, Outcome.optional, reason)
+            else:
                 note = Note(N_("Only one of these can be used: this plan keeps %(kept)s."), {"kept": kept_name})
-                decisions[key] = Decision(key, Outcome.excluded, Reason(group.because, note))
+                decisions[key] = Decision(key, Outcome.excluded, Reason(group.because, (note,)))
     return [decisions[i.key] for i in journey.items]
 
 
