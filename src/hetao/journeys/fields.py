@@ -41,4 +41,3 @@ def check_field_value(spec: FieldSpec, raw: str, *, required: bool = True) -> st
             params["hint"] = spec.invalid
         raise ValidationFailed([Problem(spec.id, N_("This value is not in the expected form."), params)])
     return value
-

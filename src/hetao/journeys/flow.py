@@ -128,9 +128,13 @@ def _parse_date(question: Question, value: str) -> date:
     except ValueError:
         raise _invalid(question, N_("Enter a date as year-month-day, for example 2026-03-02.")) from None
     if isinstance(question.minimum, date) and day < question.minimum:
-        raise _invalid(question, N_("Enter a date on or after %(minimum)s."), minimum=question.minimum.isoformat())
+        raise _invalid(
+            question, N_("Enter a date on or after %(minimum)s."), minimum=question.minimum.isoformat()
+        )
     if isinstance(question.maximum, date) and day > question.maximum:
-        raise _invalid(question, N_("Enter a date on or before %(maximum)s."), maximum=question.maximum.isoformat())
+        raise _invalid(
+            question, N_("Enter a date on or before %(maximum)s."), maximum=question.maximum.isoformat()
+        )
     return day
 
 

@@ -25,8 +25,8 @@ from hetao.core.i18n import N_
 from hetao.core.locales import LOCALES
 from hetao.journeys.model import (
     Because,
-    Exit,
     ExclusiveGroup,
+    Exit,
     FieldSpec,
     Item,
     Journey,
@@ -61,6 +61,10 @@ def data_dir():
 # -- texts and small checks ----------------------------------------------------------------------
 
 
+def _join(path: str, key: str) -> str:
+    return f"{path}.{key}" if path else key
+
+
 class _Checker:
     def __init__(self, source: str):
         self.source = source
@@ -73,17 +77,21 @@ class _Checker:
         value = data.get(key)
         if value is None:
             if required:
-                self.add(f"{path}.{key}", N_("This text is required in every language."))
+                self.add(_join(path, key), N_("This text is required in every language."))
             return None
         if not isinstance(value, Mapping):
-            self.add(f"{path}.{key}", N_("Give the text as a mapping of zh-Hant, zh-Hans and en."))
+            self.add(_join(path, key), N_("Give the text as a mapping of zh-Hant, zh-Hans and en."))
             return None
         missing = [loc for loc in LOCALES if not isinstance(value.get(loc), str) or not value[loc].strip()]
         if missing:
-            self.add(f"{path}.{key}", N_("The translation is missing for %(locales)s."), locales=", ".join(missing))
+            self.add(
+                _join(path, key),
+                N_("The translation is missing for %(locales)s."),
+                locales=", ".join(missing),
+            )
         extra = sorted(str(k) for k in value if k not in LOCALES)
         if extra:
-            self.add(f"{path}.{key}", N_("Unknown member %(name)s."), name=", ".join(extra))
+            self.add(_join(path, key), N_("Unknown member %(name)s."), name=", ".join(extra))
         return Text({loc: str(value.get(loc) or "") for loc in LOCALES})
 
     def members(self, data: Mapping, allowed: Iterable[str], path: str) -> None:
@@ -164,7 +172,17 @@ def _load_fields_cached(directory: str) -> dict[str, FieldSpec]:
 
 # -- journeys ------------------------------------------------------------------------------------
 
-_JOURNEY_MEMBERS = ("slug", "order", "title", "summary", "intro", "questions", "exits", "exclusive_groups", "items")
+_JOURNEY_MEMBERS = (
+    "slug",
+    "order",
+    "title",
+    "summary",
+    "intro",
+    "questions",
+    "exits",
+    "exclusive_groups",
+    "items",
+)
 _QUESTION_MEMBERS = ("id", "kind", "text", "hint", "options", "ask_when", "dont_know", "min", "max")
 _ITEM_MEMBERS = (
     "key",
@@ -275,9 +293,9 @@ def _parse_questions(check: _Checker, data: object) -> list[Question]:
         for name, bound in (("min", minimum), ("max", maximum)):
             if bound is None:
                 continue
-            fits = (kind is QuestionKind.number and isinstance(bound, int | float) and not isinstance(bound, bool)) or (
-                kind is QuestionKind.date and isinstance(bound, date)
-            )
+            fits = (
+                kind is QuestionKind.number and isinstance(bound, int | float) and not isinstance(bound, bool)
+            ) or (kind is QuestionKind.date and isinstance(bound, date))
             if not fits:
                 check.add(f"{path}.{name}", N_("Bounds are for number and date questions, of their type."))
         out.append(
@@ -325,9 +343,7 @@ def _parse_options(check: _Checker, entry: Mapping, kind: QuestionKind, path: st
 def _parse_ask_when(
     check: _Checker, data: object, questions: list[Question], shapes: Mapping[str, QuestionShape]
 ) -> list[Question]:
-    raw_by_id = {
-        e.get("id"): e for e in (data if isinstance(data, list) else []) if isinstance(e, Mapping)
-    }
+    raw_by_id = {e.get("id"): e for e in (data if isinstance(data, list) else []) if isinstance(e, Mapping)}
     out: list[Question] = []
     earlier: set[str] = set()
     for question in questions:
@@ -538,15 +554,25 @@ def _load_cached(directory: str, catalog_keys: frozenset[str] | None) -> dict[st
             data = yaml.safe_load(entry.read_text(encoding="utf-8"))
             journey = parse_journey(data, source=entry.name, fields=fields, catalog_keys=catalog_keys)
         except yaml.YAMLError as error:
-            problems.append(Problem(entry.name, N_("The file is not valid YAML: %(error)s"), {"error": str(error)}))
+            problems.append(
+                Problem(entry.name, N_("The file is not valid YAML: %(error)s"), {"error": str(error)})
+            )
             continue
         except JourneyDataInvalid as error:
             problems.extend(error.problems)
             continue
         if journey.slug in journeys:
-            problems.append(Problem(f"{entry.name}:slug", N_("The slug %(slug)s is used twice."), {"slug": journey.slug}))
+            problems.append(
+                Problem(f"{entry.name}:slug", N_("The slug %(slug)s is used twice."), {"slug": journey.slug})
+            )
         if entry.name != f"{journey.slug}.yaml":
-            problems.append(Problem(f"{entry.name}:slug", N_("Name the file after the slug: %(slug)s.yaml."), {"slug": journey.slug}))
+            problems.append(
+                Problem(
+                    f"{entry.name}:slug",
+                    N_("Name the file after the slug: %(slug)s.yaml."),
+                    {"slug": journey.slug},
+                )
+            )
         journeys[journey.slug] = journey
     if problems:
         raise JourneyDataInvalid(problems)

@@ -243,7 +243,9 @@ def decide_items(
                 reason = Reason(current.reason.text, (*current.reason.notes, note), current.reason.unsure)
                 decisions[key] = Decision(key, Outcome.optional, reason)
             else:
-                note = Note(N_("Only one of these can be used: this plan keeps %(kept)s."), {"kept": kept_name})
+                note = Note(
+                    N_("Only one of these can be used: this plan keeps %(kept)s."), {"kept": kept_name}
+                )
                 decisions[key] = Decision(key, Outcome.excluded, Reason(group.because, (note,)))
     return [decisions[i.key] for i in journey.items]
 
@@ -362,12 +364,15 @@ def build_plan(
         for k in keys
     )
     levels = tuple(
-        tuple(s.key for s in steps if s.level == n) for n in range(max((s.level for s in steps), default=-1) + 1)
+        tuple(s.key for s in steps if s.level == n)
+        for n in range(max((s.level for s in steps), default=-1) + 1)
     )
     unknown = tuple(s.key for s in steps if s.time_limit is None)
     uncovered = tuple(y for y in range(start.year, finish.year + 1) if not cal.covers(y))
     excluded = tuple(Excluded(d.key, d.reason, facts.get(d.key)) for d in decisions if d.key not in included)
-    unsure = sorted({q for s in steps for q in s.reason.unsure}, key=lambda q: [x.id for x in journey.questions].index(q))
+    unsure = sorted(
+        {q for s in steps for q in s.reason.unsure}, key=lambda q: [x.id for x in journey.questions].index(q)
+    )
     return Plan(
         journey=journey.slug,
         start=start,
@@ -411,4 +416,6 @@ def _fields(journey: Journey, steps: tuple[Step, ...]) -> tuple[FieldNeed, ...]:
     for step in steps:
         for fid in step.fields:
             users.setdefault(fid, []).append(step.key)
-    return tuple(FieldNeed(journey.fields[fid], tuple(keys)) for fid, keys in users.items() if fid in journey.fields)
+    return tuple(
+        FieldNeed(journey.fields[fid], tuple(keys)) for fid, keys in users.items() if fid in journey.fields
+    )

@@ -27,7 +27,11 @@ CASES = [
             "digital-e-invoice-activation",
         ],
         ["electronic-business-licence"],
-        ["hk-resident-sole-proprietor-registration", "vat-general-taxpayer-registration", "customs-declarant-filing"],
+        [
+            "hk-resident-sole-proprietor-registration",
+            "vat-general-taxpayer-registration",
+            "customs-declarant-filing",
+        ],
         id="hk-company-with-capital-from-abroad",
     ),
     pytest.param(
@@ -56,7 +60,12 @@ CASES = [
         id="hk-resident-company-trading-goods",
     ),
     pytest.param(
-        {"investor": "hk_resident", "business_form": "sole_proprietor", "vat_general": "dont_know", "trades_goods": "yes"},
+        {
+            "investor": "hk_resident",
+            "business_form": "sole_proprietor",
+            "vat_general": "dont_know",
+            "trades_goods": "yes",
+        },
         [
             "hk-resident-sole-proprietor-registration",
             "new-company-tax-info-confirmation",
@@ -76,7 +85,12 @@ CASES = [
         id="sole-proprietor-unsure-about-vat",
     ),
     pytest.param(
-        {"investor": "hk_company", "capital_from_abroad": "dont_know", "vat_general": "no", "trades_goods": "no"},
+        {
+            "investor": "hk_company",
+            "capital_from_abroad": "dont_know",
+            "vat_general": "no",
+            "trades_goods": "no",
+        },
         [
             "hk-document-attestation-guidance",
             *COMPANY_CORE,
@@ -84,8 +98,16 @@ CASES = [
             "new-company-tax-info-confirmation",
             "digital-e-invoice-activation",
         ],
-        ["fdi-foreign-exchange-registration", "electronic-business-licence", "fie-capital-account-settlement"],
-        ["hk-resident-sole-proprietor-registration", "vat-general-taxpayer-registration", "customs-declarant-filing"],
+        [
+            "fdi-foreign-exchange-registration",
+            "electronic-business-licence",
+            "fie-capital-account-settlement",
+        ],
+        [
+            "hk-resident-sole-proprietor-registration",
+            "vat-general-taxpayer-registration",
+            "customs-declarant-filing",
+        ],
         id="unsure-where-capital-comes-from",
     ),
 ]
@@ -103,7 +125,12 @@ def test_mainland_investors_exit_at_once(journeys, facts):
 
 
 def test_registration_then_bank_account_then_tax(journeys, facts):
-    answers = {"investor": "hk_company", "capital_from_abroad": "no", "vat_general": "no", "trades_goods": "no"}
+    answers = {
+        "investor": "hk_company",
+        "capital_from_abroad": "no",
+        "vat_general": "no",
+        "trades_goods": "no",
+    }
     plan = build_plan(journeys[SLUG], answers, facts, START)
     order = [s.key for s in plan.steps]
     assert (

@@ -19,20 +19,37 @@ CASES = [
     ),
     pytest.param(
         {"owner": "individual", "hk_permanent": "yes", "quota_conditions": "yes", "mainland_licence": "yes"},
-        ["gd-hk-cross-boundary-vehicle-plates", "cross-border-insurance-consultation", "cross-boundary-vehicle-customs-filing"],
+        [
+            "gd-hk-cross-boundary-vehicle-plates",
+            "cross-border-insurance-consultation",
+            "cross-boundary-vehicle-customs-filing",
+        ],
         [],
-        ["hk-driving-licence-exchange", "hk-vehicles-northbound-hzmb", "temporary-entry-vehicle-and-driving-permit"],
+        [
+            "hk-driving-licence-exchange",
+            "hk-vehicles-northbound-hzmb",
+            "temporary-entry-vehicle-and-driving-permit",
+        ],
         id="both-fit-two-plates-kept",
     ),
     pytest.param(
         {"owner": "company", "quota_conditions": "yes", "mainland_licence": "dont_know"},
-        ["cross-border-insurance-consultation", "gd-hk-cross-boundary-vehicle-plates", "cross-boundary-vehicle-customs-filing"],
+        [
+            "cross-border-insurance-consultation",
+            "gd-hk-cross-boundary-vehicle-plates",
+            "cross-boundary-vehicle-customs-filing",
+        ],
         ["hk-driving-licence-exchange"],
         ["hk-vehicles-northbound-hzmb", "temporary-entry-vehicle-and-driving-permit"],
         id="company-car-unsure-about-licence",
     ),
     pytest.param(
-        {"owner": "individual", "hk_permanent": "yes", "quota_conditions": "dont_know", "mainland_licence": "yes"},
+        {
+            "owner": "individual",
+            "hk_permanent": "yes",
+            "quota_conditions": "dont_know",
+            "mainland_licence": "yes",
+        },
         ["hk-vehicles-northbound-hzmb", "cross-border-insurance-consultation"],
         ["gd-hk-cross-boundary-vehicle-plates", "cross-boundary-vehicle-customs-filing"],
         ["hk-driving-licence-exchange", "temporary-entry-vehicle-and-driving-permit"],

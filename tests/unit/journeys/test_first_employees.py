@@ -8,7 +8,11 @@ from hetao.journeys import build_plan, exit_for, next_question
 from tests.unit.journeys.conftest import START, outcomes
 
 SLUG = "first-employees"
-HK_STEPS = ["hk-resident-employment-registration", "hk-resident-social-insurance-enrolment", "hk-resident-housing-fund-account"]
+HK_STEPS = [
+    "hk-resident-employment-registration",
+    "hk-resident-social-insurance-enrolment",
+    "hk-resident-housing-fund-account",
+]
 
 CASES = [
     pytest.param(
@@ -29,7 +33,11 @@ CASES = [
         id="hong-kong-and-foreign-staff",
     ),
     pytest.param(
-        {"employer_registered": "yes", "employee_origin": ("mainland",), "has_contract_template": "dont_know"},
+        {
+            "employer_registered": "yes",
+            "employee_origin": ("mainland",),
+            "has_contract_template": "dont_know",
+        },
         [],
         ["employment-contract-legal-review", "company-legal-health-check"],
         [*HK_STEPS, "foreign-employee-work-residence-permit", "foreign-talent-r-visa"],
@@ -39,7 +47,11 @@ CASES = [
         {"employer_registered": "yes", "employee_origin": ("hong_kong",), "has_contract_template": "yes"},
         HK_STEPS[:2],
         ["company-legal-health-check", "hk-resident-housing-fund-account"],
-        ["employment-contract-legal-review", "foreign-employee-work-residence-permit", "foreign-talent-r-visa"],
+        [
+            "employment-contract-legal-review",
+            "foreign-employee-work-residence-permit",
+            "foreign-talent-r-visa",
+        ],
         id="hong-kong-staff-with-contract",
     ),
     pytest.param(

@@ -18,15 +18,32 @@ CASES = [
             "returns_to_hk": "stays",
             "duty_free_eligible": "yes",
         },
-        ["customs-declarant-filing", "special-items-health-quarantine-approval", "research-goods-duty-free-import"],
-        ["customs-declarant-staff-filing", "customs-advance-ruling-classification", "hetao-research-goods-whitelist-facilitation"],
+        [
+            "customs-declarant-filing",
+            "special-items-health-quarantine-approval",
+            "research-goods-duty-free-import",
+        ],
+        [
+            "customs-declarant-staff-filing",
+            "customs-advance-ruling-classification",
+            "hetao-research-goods-whitelist-facilitation",
+        ],
         ["laboratory-animal-import-quarantine", "research-goods-temporary-admission"],
         id="instruments-to-keep-and-cells",
     ),
     pytest.param(
-        {"has_mainland_entity": "yes", "customs_filed": "yes", "goods": ("instruments",), "returns_to_hk": "returns"},
+        {
+            "has_mainland_entity": "yes",
+            "customs_filed": "yes",
+            "goods": ("instruments",),
+            "returns_to_hk": "returns",
+        },
         ["research-goods-temporary-admission"],
-        ["customs-declarant-staff-filing", "customs-advance-ruling-classification", "hetao-research-goods-whitelist-facilitation"],
+        [
+            "customs-declarant-staff-filing",
+            "customs-advance-ruling-classification",
+            "hetao-research-goods-whitelist-facilitation",
+        ],
         [
             "customs-declarant-filing",
             "special-items-health-quarantine-approval",
@@ -86,7 +103,9 @@ def test_return_question_only_for_instruments(journeys):
     base = {"has_mainland_entity": "yes", "customs_filed": "no"}
     ids = [q.id for q in questions_to_ask(journey, {**base, "goods": ("consumables",)})]
     assert ids == ["has_mainland_entity", "customs_filed", "goods"]
-    ids = [q.id for q in questions_to_ask(journey, {**base, "goods": ("instruments",), "returns_to_hk": "stays"})]
+    ids = [
+        q.id for q in questions_to_ask(journey, {**base, "goods": ("instruments",), "returns_to_hk": "stays"})
+    ]
     assert ids[-2:] == ["returns_to_hk", "duty_free_eligible"]
 
 

@@ -51,7 +51,13 @@ CASES = [
         id="hong-kong-founder-before-registering",
     ),
     pytest.param(
-        {"company_registered": "yes", "hk_youth_founder": "no", "support": ("high_tech",), "has_ip": "yes", "years_registered": 0.5},
+        {
+            "company_registered": "yes",
+            "hk_youth_founder": "no",
+            "support": ("high_tech",),
+            "has_ip": "yes",
+            "years_registered": 0.5,
+        },
         ["tech-sme-evaluation"],
         ["rd-expense-super-deduction"],
         [
@@ -68,9 +74,20 @@ CASES = [
         id="too-young-for-high-tech",
     ),
     pytest.param(
-        {"company_registered": "yes", "hk_youth_founder": "dont_know", "support": ("loan", "high_tech"), "has_ip": "dont_know", "years_registered": 3},
+        {
+            "company_registered": "yes",
+            "hk_youth_founder": "dont_know",
+            "support": ("loan", "high_tech"),
+            "has_ip": "dont_know",
+            "years_registered": 3,
+        },
         ["tech-sme-evaluation", "technology-enterprise-loan"],
-        ["rd-expense-super-deduction", "ip-pledge-financing", "high-tech-enterprise-recognition", "hnte-cit-preferential-rate"],
+        [
+            "rd-expense-super-deduction",
+            "ip-pledge-financing",
+            "high-tech-enterprise-recognition",
+            "hnte-cit-preferential-rate",
+        ],
         [
             "hk-youth-incubator-admission",
             "shenzhen-hk-innovation-competition-entry",
@@ -95,9 +112,19 @@ def test_no_company_and_no_hong_kong_founder_exits(journeys):
 
 def test_years_are_asked_only_of_registered_companies_seeking_recognition(journeys):
     journey = journeys[SLUG]
-    asked = [q.id for q in questions_to_ask(journey, {"company_registered": "no", "hk_youth_founder": "yes", "support": ("high_tech",)})]
+    asked = [
+        q.id
+        for q in questions_to_ask(
+            journey, {"company_registered": "no", "hk_youth_founder": "yes", "support": ("high_tech",)}
+        )
+    ]
     assert "years_registered" not in asked and "has_ip" in asked
-    asked = [q.id for q in questions_to_ask(journey, {"company_registered": "yes", "hk_youth_founder": "no", "support": ("high_tech",)})]
+    asked = [
+        q.id
+        for q in questions_to_ask(
+            journey, {"company_registered": "yes", "hk_youth_founder": "no", "support": ("high_tech",)}
+        )
+    ]
     assert "years_registered" in asked
 
 

@@ -26,8 +26,16 @@ CASES = [
             "hk-macao-residence-permit-first-application",
             "hetao-hk-resident-iit-exemption",
         ],
-        ["hk-resident-personal-effects-import", "hk-resident-housing-fund-account", "talent-housing-and-award-application"],
-        ["foreign-employee-work-residence-permit", "hk-professional-qualification-registration", "gba-iit-subsidy-overseas-talent"],
+        [
+            "hk-resident-personal-effects-import",
+            "hk-resident-housing-fund-account",
+            "talent-housing-and-award-application",
+        ],
+        [
+            "foreign-employee-work-residence-permit",
+            "hk-professional-qualification-registration",
+            "gba-iit-subsidy-overseas-talent",
+        ],
         id="hk-resident-moving-here-recognised-talent",
     ),
     pytest.param(
@@ -65,7 +73,11 @@ CASES = [
             "regulated_profession": "no",
             "talent_recognised": "yes",
         },
-        ["foreign-employee-work-residence-permit", "temporary-accommodation-registration", "gba-iit-subsidy-overseas-talent"],
+        [
+            "foreign-employee-work-residence-permit",
+            "temporary-accommodation-registration",
+            "gba-iit-subsidy-overseas-talent",
+        ],
         ["talent-housing-and-award-application"],
         [
             "hk-resident-employment-registration",
@@ -80,13 +92,22 @@ CASES = [
         id="foreign-talent",
     ),
     pytest.param(
-        {"identity": "hk_resident", "employed_in_park": "no", "live_in_shenzhen": "yes", "talent_recognised": "dont_know"},
+        {
+            "identity": "hk_resident",
+            "employed_in_park": "no",
+            "live_in_shenzhen": "yes",
+            "talent_recognised": "dont_know",
+        },
         [
             "temporary-accommodation-registration",
             "hk-resident-personal-rmb-account",
             "hk-macao-residence-permit-first-application",
         ],
-        ["hk-resident-personal-effects-import", "gba-iit-subsidy-overseas-talent", "talent-housing-and-award-application"],
+        [
+            "hk-resident-personal-effects-import",
+            "gba-iit-subsidy-overseas-talent",
+            "talent-housing-and-award-application",
+        ],
         [
             "hk-resident-employment-registration",
             "foreign-employee-work-residence-permit",
@@ -109,7 +130,10 @@ def test_outcomes(journeys, facts, answers, required, optional, excluded):
     ("answers", "exit_id"),
     [
         ({"identity": "mainland_resident"}, "mainland-resident"),
-        ({"identity": "hk_resident", "employed_in_park": "no", "live_in_shenzhen": "no"}, "neither-work-nor-live"),
+        (
+            {"identity": "hk_resident", "employed_in_park": "no", "live_in_shenzhen": "no"},
+            "neither-work-nor-live",
+        ),
         ({"identity": "hk_resident", "employed_in_park": "dont_know", "live_in_shenzhen": "no"}, None),
     ],
 )
