@@ -98,3 +98,32 @@ def test_a_failed_delivery_is_retried(empty_db_url):
         assert "connection refused" in session.scalar(select(notify.OutboxMessage.last_error))
     assert notify.deliver_due(factory, backend) == 1
     engine.dispose()
+
+
+def test_audit_verify_reports_an_edited_row(empty_db_url, tmp_path):
+    from sqlalchemy import text
+
+    from hetao import cases
+    from tests.cases.helpers import ANSWERS, company_plan, person
+
+    engine = make_engine(Settings(database_url=empty_db_url))
+    upgrade(engine)
+    factory = make_session_factory(engine)
+    with unit_of_work(factory) as session:
+        load_sample(session)
+    with unit_of_work(factory) as session:
+        applicant = person(session, "founder@example.org")
+        journey, plan = company_plan(session)
+        case = cases.start_application(
+            session, applicant, journey=journey, answers=ANSWERS, plan=plan, now=utcnow()
+        )
+        cases.save_answers(session, applicant, case.id, {"company_name": "A Ltd"}, version=None, now=utcnow())
+        cases.withdraw(session, applicant, case.id, now=utcnow())
+    env = {"HETAO_DATABASE_URL": empty_db_url}
+    ok = _run(env, "audit", "verify")
+    assert ok.exit_code == 0 and "2 entries verified" in ok.output
+    with engine.begin() as conn:
+        conn.execute(text("UPDATE case_events SET actor_id = 'someone-else' WHERE seq = 2"))
+    bad = _run(env, "audit", "verify")
+    assert bad.exit_code == 1 and "entry 2" in bad.output
+    engine.dispose()

@@ -12,6 +12,7 @@ from tqdm import tqdm
 from hetao.accounts.demo import DEMO_PASSWORD, create_demo_accounts
 from hetao.catalog import catalogue_is_empty, export_document, import_document, load_sample
 from hetao.catalog.checks import check_database
+from hetao.cli.case_commands import audit_app
 from hetao.cli.search_commands import eval_app, index_app, misses_command, search_command
 from hetao.cli.user_commands import department_ids, outbox_app, users_app
 from hetao.core.db import utcnow
@@ -27,6 +28,7 @@ app.add_typer(db_app, name="db")
 app.add_typer(index_app, name="index")
 app.add_typer(eval_app, name="eval")
 app.add_typer(users_app, name="users")
+app.add_typer(audit_app, name="audit")
 app.add_typer(outbox_app, name="outbox")
 app.command("search")(search_command)
 app.command("misses")(misses_command)

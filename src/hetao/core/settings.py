@@ -39,6 +39,8 @@ class Settings:
     smtp_starttls: bool = True
     #: Sender address of e-mail.
     mail_from: str = "no-reply@localhost"
+    #: Directory of uploaded files (outside the web root; content-addressed).
+    upload_dir: str = "var/uploads"
     #: Seconds between outbox deliveries by the in-process sender of each app process (0: none;
     #: then run ``hetao outbox deliver`` from a scheduler).
     outbox_interval: float = 5.0
@@ -78,6 +80,8 @@ def load_settings(environ: dict[str, str] | None = None) -> Settings:
         kwargs["smtp_port"] = int(env["HETAO_SMTP_PORT"])
     if env.get("HETAO_SMTP_STARTTLS"):
         kwargs["smtp_starttls"] = _flag(env["HETAO_SMTP_STARTTLS"])
+    if env.get("HETAO_UPLOAD_DIR"):
+        kwargs["upload_dir"] = env["HETAO_UPLOAD_DIR"]
     if env.get("HETAO_OUTBOX_INTERVAL"):
         kwargs["outbox_interval"] = float(env["HETAO_OUTBOX_INTERVAL"])
     return Settings(**kwargs)  # type: ignore[arg-type]

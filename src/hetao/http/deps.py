@@ -12,5 +12,6 @@ from hetao.storage.database import unit_of_work
 
 def db_session(request: Request) -> Iterator[Session]:
     """The request's unit of work: one transaction, committed on success, rolled back on error."""
-    with unit_of_work(request.app.state.session_factory) as session:
+    write = request.method not in ("GET", "HEAD", "OPTIONS")
+    with unit_of_work(request.app.state.session_factory, write=write) as session:
         yield session

@@ -26,7 +26,10 @@ def _sqlite_pragmas(dbapi_connection, _record) -> None:
 
 
 def _sqlite_begin(conn) -> None:
-    conn.exec_driver_sql("BEGIN")
+    # A transaction that will write takes the write lock at once (BEGIN IMMEDIATE), waiting up to
+    # busy_timeout for it; a deferred one that reads and then writes could fail at once with
+    # "database is locked" when another writer committed in between.
+    conn.exec_driver_sql("BEGIN IMMEDIATE" if conn.get_execution_options().get("write") else "BEGIN")
 
 
 def make_engine(settings: Settings) -> Engine:
@@ -48,11 +51,15 @@ def make_session_factory(engine: Engine) -> sessionmaker[Session]:
 
 
 @contextmanager
-def unit_of_work(factory: sessionmaker[Session]) -> Iterator[Session]:
-    """One transaction: committed when the block ends, rolled back on any exception."""
+def unit_of_work(factory: sessionmaker[Session], *, write: bool = False) -> Iterator[Session]:
+    """One transaction: committed when the block ends, rolled back on any exception. ``write``
+    declares that it will write (on SQLite it then holds the write lock from the start, so
+    concurrent writers queue instead of failing)."""
     session = factory()
     try:
         with session.begin():
+            if write:
+                session.connection(execution_options={"write": True})
             yield session
     finally:
         session.close()

@@ -1,6 +1,7 @@
 """The metadata of every domain's models, for migrations and test set-up."""
 
 import hetao.accounts.models  # noqa: F401  (registers the tables)
+import hetao.cases.models  # noqa: F401
 import hetao.catalog.models  # noqa: F401
 import hetao.directory.models  # noqa: F401
 import hetao.notify.models  # noqa: F401

@@ -1,0 +1,77 @@
+"""Cases: one application per plan, one task per item for its department, supplements, decisions,
+ratings, and an append-only hash-chained audit log."""
+
+from hetao.cases.access import may_read_document, officer_task, own_case
+from hetao.cases.applications import (
+    SCALE,
+    StaleCase,
+    answer_supplement,
+    attach_document,
+    cases_of,
+    missing_for_submission,
+    needed_documents,
+    needed_fields,
+    open_supplements,
+    rate,
+    save_answers,
+    start_application,
+    submit,
+    withdraw,
+)
+from hetao.cases.audit import Verification, events_of, verify
+from hetao.cases.clock import is_overdue, local_today
+from hetao.cases.handling import (
+    QueueFilter,
+    TaskTaken,
+    approve,
+    claim,
+    field_specs_for,
+    queue,
+    reject,
+    request_supplement,
+)
+from hetao.cases.models import AuditHead, Case, CaseDocument, CaseEvent, Rating, Supplement, Task, Upload
+from hetao.cases.uploads import MAX_BYTES, path_for
+
+__all__ = [
+    "MAX_BYTES",
+    "SCALE",
+    "AuditHead",
+    "Case",
+    "CaseDocument",
+    "CaseEvent",
+    "QueueFilter",
+    "Rating",
+    "StaleCase",
+    "Supplement",
+    "Task",
+    "TaskTaken",
+    "Upload",
+    "Verification",
+    "answer_supplement",
+    "approve",
+    "attach_document",
+    "cases_of",
+    "claim",
+    "events_of",
+    "field_specs_for",
+    "is_overdue",
+    "local_today",
+    "may_read_document",
+    "missing_for_submission",
+    "needed_documents",
+    "needed_fields",
+    "officer_task",
+    "open_supplements",
+    "own_case",
+    "path_for",
+    "queue",
+    "rate",
+    "reject",
+    "request_supplement",
+    "save_answers",
+    "start_application",
+    "submit",
+    "verify",
+    "withdraw",
+]
