@@ -20,7 +20,17 @@ from hetao.notify import backend_from_settings
 from hetao.notify.runner import OutboxRunner
 from hetao.search import IndexManager
 from hetao.storage.database import make_engine, make_session_factory
-from hetao.web import account_pages, admin_pages, catalog_pages, directory_pages, errors, search_pages, site
+from hetao.web import (
+    account_pages,
+    admin_pages,
+    case_pages,
+    catalog_pages,
+    directory_pages,
+    errors,
+    officer_pages,
+    search_pages,
+    site,
+)
 from hetao.web.auth import SignInRequired
 from hetao.web.middleware import SiteHeaders
 
@@ -71,4 +81,6 @@ def create_app(settings: Settings | None = None, *, engine=None) -> FastAPI:
     app.include_router(search_pages.router)
     app.include_router(account_pages.router)
     app.include_router(admin_pages.router)
+    app.include_router(case_pages.router)
+    app.include_router(officer_pages.router)
     return app

@@ -89,6 +89,9 @@ def start_application(
                 after=[k for k in step.after if k in chosen],
                 fields=list(step.fields),
                 documents=list(step.facts.documents if step.facts else ()),
+                document_names={
+                    k: dict(v) for k, v in (step.facts.document_names if step.facts else {}).items()
+                },
                 time_limit_days=limit.value if limit else None,
                 time_limit_unit=limit.unit if limit else "working_day",
                 state="draft",
@@ -114,6 +117,17 @@ def needed_fields(case: Case) -> list[str]:
 
 def needed_documents(case: Case) -> list[str]:
     return list(dict.fromkeys(d for t in case.tasks for d in (t.documents or [])))
+
+
+def document_names(case: Case, locale: str) -> dict[str, str]:
+    """The name of each document of the case in ``locale`` (the code when no name is known)."""
+    names: dict[str, str] = {}
+    for task in case.tasks:
+        for code in task.documents or []:
+            if code not in names:
+                texts = (task.document_names or {}).get(code) or {}
+                names[code] = journeys.Text(texts).get(locale) or code
+    return names
 
 
 def _check_values(

@@ -51,6 +51,8 @@ class Task(UUIDPrimaryKey, Base):
     after: Mapped[list] = mapped_column(JSON, default=list)
     fields: Mapped[list] = mapped_column(JSON, default=list)
     documents: Mapped[list] = mapped_column(JSON, default=list)
+    #: Names per locale of those documents, by code, as the catalogue had them.
+    document_names: Mapped[dict] = mapped_column(JSON, default=dict)
     time_limit_days: Mapped[int | None] = mapped_column(Integer)
     time_limit_unit: Mapped[str] = mapped_column(String(16), default="working_day")
     #: waiting, ready, in_progress, supplement_requested, approved, rejected, cancelled

@@ -67,3 +67,54 @@ def visits_text(t: Translator, visits: int) -> str:
     if visits == 0:
         return t.gettext("No visit needed: fully online")
     return t.ngettext("%(num)d visit in person", "%(num)d visits in person", visits)
+
+
+def task_state_labels(t: Translator) -> dict[str, str]:
+    return {
+        "draft": t.gettext("Not submitted"),
+        "waiting": t.gettext("Waiting for an earlier step"),
+        "ready": t.gettext("Waiting for an officer"),
+        "in_progress": t.gettext("Being handled"),
+        "supplement_requested": t.gettext("More needed from you"),
+        "approved": t.gettext("Approved"),
+        "rejected": t.gettext("Not approved"),
+        "cancelled": t.gettext("Cancelled"),
+    }
+
+
+def case_status_labels(t: Translator) -> dict[str, str]:
+    return {
+        "draft": t.gettext("Draft"),
+        "submitted": t.gettext("Submitted"),
+        "completed": t.gettext("Completed"),
+        "withdrawn": t.gettext("Withdrawn"),
+    }
+
+
+def rating_labels(t: Translator) -> dict[int, str]:
+    """The national five-level scale of service ratings (好差評)."""
+    return {
+        5: t.gettext("Very satisfied"),
+        4: t.gettext("Satisfied"),
+        3: t.gettext("Fairly satisfied"),
+        2: t.gettext("Dissatisfied"),
+        1: t.gettext("Very dissatisfied"),
+    }
+
+
+def event_labels(t: Translator) -> dict[str, str]:
+    return {
+        "case.started": t.gettext("Application started"),
+        "case.submitted": t.gettext("Application submitted"),
+        "case.withdrawn": t.gettext("Application withdrawn"),
+        "case.completed": t.gettext("Case completed"),
+        "case.rated": t.gettext("Service rated"),
+        "document.uploaded": t.gettext("Document uploaded"),
+        "task.ready": t.gettext("Ready for the department"),
+        "task.claimed": t.gettext("An officer took the step"),
+        "supplement.requested": t.gettext("More was asked for"),
+        "supplement.answered": t.gettext("You supplied what was asked"),
+        "task.approved": t.gettext("Approved"),
+        "task.rejected": t.gettext("Not approved"),
+        "task.cancelled": t.gettext("Cancelled"),
+    }

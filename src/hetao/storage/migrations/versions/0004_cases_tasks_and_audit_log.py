@@ -115,6 +115,7 @@ def upgrade() -> None:
         sa.Column("after", sa.JSON(), nullable=False),
         sa.Column("fields", sa.JSON(), nullable=False),
         sa.Column("documents", sa.JSON(), nullable=False),
+        sa.Column("document_names", sa.JSON(), nullable=False),
         sa.Column("time_limit_days", sa.Integer(), nullable=True),
         sa.Column("time_limit_unit", sa.String(length=16), nullable=False),
         sa.Column("state", sa.String(length=24), nullable=False),
