@@ -23,7 +23,7 @@ class Case(UUIDPrimaryKey, Base):
     title: Mapped[dict] = mapped_column(JSON)
     answers: Mapped[dict] = mapped_column(JSON)
     #: Values of the merged form, by field id.
-    values: Mapped[dict] = mapped_column(JSON, default=dict)
+    values: Mapped[dict] = mapped_column("form_values", JSON, default=dict)
     #: draft, submitted, completed, withdrawn
     status: Mapped[str] = mapped_column(String(16), default="draft", index=True)
     version: Mapped[int] = mapped_column(Integer, default=1)

@@ -62,7 +62,7 @@ def upgrade() -> None:
         sa.Column("journey", sa.String(length=80), nullable=False),
         sa.Column("title", sa.JSON(), nullable=False),
         sa.Column("answers", sa.JSON(), nullable=False),
-        sa.Column("values", sa.JSON(), nullable=False),
+        sa.Column("form_values", sa.JSON(), nullable=False),
         sa.Column("status", sa.String(length=16), nullable=False),
         sa.Column("version", sa.Integer(), nullable=False),
         sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
