@@ -134,7 +134,7 @@ def main() -> None:
     print(f"{'bare endpoint':<28} p50 {bare_p50 * 1000:7.2f} ms")
 
     def signed_in(email: str) -> httpx.Client:
-        client = httpx.Client(base_url=base, timeout=60)
+        client = httpx.Client(base_url=base, timeout=60, follow_redirects=True)
         token = _csrf(client, "/en/account/sign-in")
         client.post("/en/account/sign-in", data={"csrf_token": token, "email": email, "password": PASSWORD}).raise_for_status()
         return client

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 
 from sqlalchemy import func, select, update
-from sqlalchemy.orm import Session, joinedload
+from sqlalchemy.orm import Session, selectinload
 
 from hetao import journeys
 from hetao.accounts import Principal
@@ -67,8 +67,9 @@ def queue(
     departments = principal.officer_of
     if filters.department_id:
         departments = departments & {filters.department_id}
-    stmt = select(Task).join(Case).where(Task.department_id.in_(departments), Case.status != "draft")
-    if filters.state:
+    # Tasks of drafts are in state "draft", which no filter below admits.
+    stmt = select(Task).where(Task.department_id.in_(departments))
+    if filters.state and filters.state != "draft":
         stmt = stmt.where(Task.state == filters.state)
     else:
         stmt = stmt.where(Task.state.in_(("ready", "in_progress", "supplement_requested")))
@@ -76,10 +77,10 @@ def queue(
         stmt = stmt.where(Task.assignee_id == principal.user_id)
     if filters.overdue:
         stmt = stmt.where(Task.state.in_(("ready", "in_progress")), Task.due_on < today)
-    total = session.scalar(select(func.count()).select_from(stmt.subquery())) or 0
+    total = session.scalar(stmt.with_only_columns(func.count(Task.id)).order_by(None)) or 0
     rows = session.scalars(
-        stmt.options(joinedload(Task.case))
-        .order_by(Task.due_on.is_(None), Task.due_on, Task.ready_at, Task.id)
+        stmt.options(selectinload(Task.case))
+        .order_by(Task.due_on.asc().nulls_last(), Task.id)
         .offset((page - 1) * per_page)
         .limit(per_page)
     ).all()

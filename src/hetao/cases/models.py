@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import JSON, Date, DateTime, ForeignKey, Integer, String, Text, UniqueConstraint
+from sqlalchemy import JSON, Date, DateTime, ForeignKey, Index, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from hetao.core.db import Base, UUIDPrimaryKey, utcnow
@@ -41,6 +41,7 @@ class Task(UUIDPrimaryKey, Base):
     documents, time limit) is copied from the plan, so later catalogue edits do not change a case."""
 
     __tablename__ = "case_tasks"
+    __table_args__ = (Index("ix_case_tasks_queue", "department_id", "state", "due_on"),)
 
     case_id: Mapped[str] = mapped_column(ForeignKey("cases.id"), index=True)
     position: Mapped[int] = mapped_column(Integer)

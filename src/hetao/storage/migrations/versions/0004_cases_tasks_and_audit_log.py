@@ -140,6 +140,7 @@ def upgrade() -> None:
         batch_op.create_index(batch_op.f("ix_case_tasks_department_id"), ["department_id"], unique=False)
         batch_op.create_index(batch_op.f("ix_case_tasks_due_on"), ["due_on"], unique=False)
         batch_op.create_index(batch_op.f("ix_case_tasks_state"), ["state"], unique=False)
+        batch_op.create_index("ix_case_tasks_queue", ["department_id", "state", "due_on"], unique=False)
 
     op.create_table(
         "case_supplements",
@@ -172,6 +173,7 @@ def downgrade() -> None:
 
     op.drop_table("case_supplements")
     with op.batch_alter_table("case_tasks", schema=None) as batch_op:
+        batch_op.drop_index("ix_case_tasks_queue")
         batch_op.drop_index(batch_op.f("ix_case_tasks_state"))
         batch_op.drop_index(batch_op.f("ix_case_tasks_due_on"))
         batch_op.drop_index(batch_op.f("ix_case_tasks_department_id"))
