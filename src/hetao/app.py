@@ -12,6 +12,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from hetao import __version__
 from hetao.api import hsds as hsds_api
+from hetao.api import journeys as journeys_api
 from hetao.api import search as search_api
 from hetao.api import v1 as v1_api
 from hetao.core.errors import HetaoError
@@ -20,7 +21,16 @@ from hetao.notify import backend_from_settings
 from hetao.notify.runner import OutboxRunner
 from hetao.search import IndexManager
 from hetao.storage.database import make_engine, make_session_factory
-from hetao.web import account_pages, admin_pages, catalog_pages, directory_pages, errors, search_pages, site
+from hetao.web import (
+    account_pages,
+    admin_pages,
+    catalog_pages,
+    directory_pages,
+    errors,
+    journey_pages,
+    search_pages,
+    site,
+)
 from hetao.web.auth import SignInRequired
 from hetao.web.middleware import SiteHeaders
 
@@ -65,10 +75,12 @@ def create_app(settings: Settings | None = None, *, engine=None) -> FastAPI:
     app.include_router(site.router)
     app.include_router(search_api.router)
     app.include_router(v1_api.router)
+    app.include_router(journeys_api.router)
     app.include_router(hsds_api.router)
     app.include_router(catalog_pages.router)
     app.include_router(directory_pages.router)
     app.include_router(search_pages.router)
     app.include_router(account_pages.router)
     app.include_router(admin_pages.router)
+    app.include_router(journey_pages.router)
     return app
