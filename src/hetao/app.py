@@ -12,6 +12,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from hetao import __version__
 from hetao.api import hsds as hsds_api
+from hetao.api import journeys as journeys_api
 from hetao.api import search as search_api
 from hetao.api import v1 as v1_api
 from hetao.core.errors import HetaoError
@@ -27,6 +28,7 @@ from hetao.web import (
     catalog_pages,
     directory_pages,
     errors,
+    journey_pages,
     officer_pages,
     search_pages,
     site,
@@ -75,12 +77,14 @@ def create_app(settings: Settings | None = None, *, engine=None) -> FastAPI:
     app.include_router(site.router)
     app.include_router(search_api.router)
     app.include_router(v1_api.router)
+    app.include_router(journeys_api.router)
     app.include_router(hsds_api.router)
     app.include_router(catalog_pages.router)
     app.include_router(directory_pages.router)
     app.include_router(search_pages.router)
     app.include_router(account_pages.router)
     app.include_router(admin_pages.router)
+    app.include_router(journey_pages.router)
     app.include_router(case_pages.router)
     app.include_router(officer_pages.router)
     return app

@@ -143,3 +143,34 @@ class PlaceRead(BaseModel):
 
 class PlaceDetail(PlaceRead):
     organizations: list[OrganizationRead]
+
+
+class JourneySummary(BaseModel):
+    slug: str
+    title: str
+    summary: str
+    url: str
+    api_url: str
+
+
+class OptionRead(BaseModel):
+    id: str
+    label: str
+
+
+class QuestionRead(BaseModel):
+    id: str
+    kind: str
+    text: str
+    hint: str | None
+    options: list[OptionRead]
+    #: Whether "don't know" (``dont_know``) is an accepted answer.
+    allows_dont_know: bool
+    #: False when the question is asked only after certain answers to earlier ones.
+    always_asked: bool
+    url: str
+
+
+class JourneyRead(JourneySummary):
+    intro: str
+    questions: list[QuestionRead]

@@ -46,6 +46,32 @@ class Urls:
     def place(self, slug: str) -> str:
         return f"{self.prefix}/places/{slug}"
 
+    def search(self, **query: object) -> str:
+        return self._q(self.prefix + "/search", query)
+
+    def journeys(self) -> str:
+        return self.prefix + "/journeys"
+
+    def journey(self, slug: str) -> str:
+        return f"{self.prefix}/journeys/{slug}"
+
+    def journey_question(self, slug: str, question_id: str, *, change: bool = False) -> str:
+        return self._q(
+            f"{self.prefix}/journeys/{slug}/questions/{question_id}", {"change": 1 if change else None}
+        )
+
+    def journey_check(self, slug: str) -> str:
+        return f"{self.prefix}/journeys/{slug}/check"
+
+    def journey_exit(self, slug: str) -> str:
+        return f"{self.prefix}/journeys/{slug}/not-applicable"
+
+    def journey_plan(self, slug: str, **query: object) -> str:
+        return self._q(f"{self.prefix}/journeys/{slug}/plan", query)
+
+    def journey_restart(self, slug: str) -> str:
+        return f"{self.prefix}/journeys/{slug}/start-again"
+
     @staticmethod
     def _q(path: str, query: dict[str, object]) -> str:
         return with_query(path, query)
