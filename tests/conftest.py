@@ -1,7 +1,8 @@
 """Test set-up shared by the suite.
 
 Database tests run on every backend in ``BACKENDS``: SQLite (a temporary file) and PostgreSQL
-(127.0.0.1:5432, database ``test``). When PostgreSQL is unreachable its tests skip, unless ``CI`` is
+(127.0.0.1:5432: a database of its own per test session, or ``HETAO_TEST_PG_URL``, whose schema is
+reset). When PostgreSQL is unreachable its tests skip, unless ``CI`` is
 set: then they fail, so CI can never pass without them.
 
 As in warehouse's suite: the schema is migrated and the sample data loaded once per backend; each test
@@ -55,6 +56,21 @@ def _reset_pg_schema(url: str) -> None:
     engine.dispose()
 
 
+def _create_pg_database(name: str) -> str:
+    admin = create_engine(PG_ADMIN_URL, isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(text(f'CREATE DATABASE "{name}"'))
+    admin.dispose()
+    return PG_ADMIN_URL.rsplit("/", 1)[0] + "/" + name
+
+
+def _drop_pg_database(name: str) -> None:
+    admin = create_engine(PG_ADMIN_URL, isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+    admin.dispose()
+
+
 @pytest.fixture(scope="session", params=BACKENDS)
 def backend(request) -> str:
     require_backend(request.param)
@@ -66,15 +82,20 @@ def seeded_engine(backend, tmp_path_factory):
     """An engine on a migrated database holding the sample data (shared, never modified)."""
     if backend == "sqlite":
         url = f"sqlite:///{tmp_path_factory.mktemp('db') / 'seeded.db'}"
-    else:
+    elif os.environ.get("HETAO_TEST_PG_URL"):
         url = PG_TEST_URL
         _reset_pg_schema(url)
+    else:
+        # A database of this test session's own, so concurrent runs on one server never clash.
+        url = _create_pg_database(f"hetao_s_{uuid.uuid4().hex[:10]}")
     engine = make_engine(Settings(database_url=url))
     upgrade(engine)
     with unit_of_work(sessionmaker(bind=engine, expire_on_commit=False)) as session:
         load_sample(session)
     yield engine
     engine.dispose()
+    if backend == "postgresql" and not os.environ.get("HETAO_TEST_PG_URL"):
+        _drop_pg_database(url.rsplit("/", 1)[1])
 
 
 @pytest.fixture(scope="session")

@@ -71,3 +71,16 @@ def test_hong_kong_and_mainland_usage():
     hans = (ROOT / "src/hetao/locale/zh_Hans/LC_MESSAGES/messages.po").read_text(encoding="utf-8")
     assert "工作天" in hant and "工作日" not in hant
     assert "工作日" in hans
+
+
+def test_simplified_catalog_has_no_traditional_characters():
+    import opencc
+
+    to_simplified = opencc.OpenCC("t2s.json")
+    with (ROOT / "src/hetao/locale/zh_Hans/LC_MESSAGES/messages.po").open("rb") as fh:
+        catalog = read_po(fh)
+    traditional = []
+    for message in catalog:
+        texts = message.string if isinstance(message.string, tuple) else (message.string,)
+        traditional += [t for t in texts if t and to_simplified.convert(t) != t]
+    assert traditional == []

@@ -21,13 +21,18 @@ def _free_port() -> int:
 
 
 @pytest.fixture(scope="session")
-def live_server(seeded_engine, backend, search_manager):
+def live_server(seeded_engine, backend, search_manager, tmp_path_factory):
     import uvicorn
 
     from hetao.app import create_app
     from hetao.core.settings import Settings
 
-    app = create_app(Settings(database_url=str(seeded_engine.url)), engine=seeded_engine)
+    settings = Settings(
+        database_url=str(seeded_engine.url),
+        upload_dir=str(tmp_path_factory.mktemp("uploads")),
+        outbox_interval=0,
+    )
+    app = create_app(settings, engine=seeded_engine)
     app.state.search_manager = search_manager
     port = _free_port()
     server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))

@@ -250,3 +250,59 @@ def test_officers_reach_only_their_departments_tasks(app, session_factory, draft
     assert task_id not in queue.text
     with session_factory() as s:
         assert s.scalar(select(cases.Task.state).where(cases.Task.id == task_id)) == "ready"
+
+
+def test_applying_from_a_plan_asks_to_sign_in_then_makes_a_draft(client, session_factory):
+    from tests.web.test_journey_pages import answer_all
+
+    answer_all(client, list(ANSWERS.items()))
+    plan = client.get("/en/journeys/company-setup/plan")
+    form = plan.soup.find("form", attrs={"action": "/en/journeys/company-setup/apply"})
+    assert form is not None and form.find("input", attrs={"name": "csrf_token"})
+    optional = [i["value"] for i in form.find_all("input", attrs={"name": "optional"})]
+    response = client.post(
+        "/en/journeys/company-setup/apply", data={"csrf_token": csrf_of(plan)}, follow_redirects=False
+    )
+    assert response.status_code == 303
+    assert response.headers["location"] == "/en/account/sign-in?next=%2Fen%2Fjourneys%2Fcompany-setup%2Fplan"
+
+    with session_factory() as s, s.begin():
+        person(s, "planner@example.org")
+    page = client.get("/en/account/sign-in")
+    client.post(
+        "/en/account/sign-in",
+        data={"csrf_token": csrf_of(page), "email": "planner@example.org", "password": PASSWORD},
+    )
+    response = client.post(
+        "/en/journeys/company-setup/apply",
+        data={"csrf_token": csrf_of(plan), "optional": optional[:1]},
+        follow_redirects=False,
+    )
+    assert response.status_code == 303 and "/en/cases/" in response.headers["location"]
+    case_id = response.headers["location"].rsplit("/", 1)[1]
+    with session_factory() as s:
+        case = s.get(cases.Case, case_id)
+        assert case.status == "draft" and case.answers == ANSWERS
+        keys = [t.item_key for t in case.tasks]
+        assert optional[:1] == [k for k in keys if k in optional]
+
+
+def test_applying_without_answers_goes_back_to_the_questions(client, session_factory):
+    with session_factory() as s, s.begin():
+        person(s, "planner@example.org")
+    page = client.get("/en/account/sign-in")
+    client.post(
+        "/en/account/sign-in",
+        data={"csrf_token": csrf_of(page), "email": "planner@example.org", "password": PASSWORD},
+    )
+    response = client.post(
+        "/en/journeys/company-setup/apply", data={"csrf_token": csrf_of(page)}, follow_redirects=False
+    )
+    assert response.status_code == 303 and response.headers["location"] == "/en/journeys/company-setup/plan"
+    assert (
+        client.get("/en/journeys/company-setup/plan", follow_redirects=False)
+        .headers["location"]
+        .endswith("/questions/investor")
+    )
+    with session_factory() as s:
+        assert s.query(cases.Case).count() == 0

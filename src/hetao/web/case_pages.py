@@ -14,11 +14,12 @@ from hetao.core.db import utcnow
 from hetao.core.errors import NotFound, ValidationFailed
 from hetao.core.i18n import N_
 from hetao.web.account_pages import field_errors
-from hetao.web.auth import require_principal, verify_csrf
+from hetao.web.auth import SignInRequired, current_principal, require_principal, verify_csrf
 from hetao.web.case_files import file_response, upload_root
 from hetao.web.context import PageContext, with_query
 from hetao.web.departments import department_names
 from hetao.web.deps import db_session, page_context
+from hetao.web.journey_state import read_answers
 from hetao.web.labels import case_status_labels, event_labels, rating_labels, task_state_labels
 from hetao.web.templating import render
 
@@ -92,6 +93,44 @@ NOTICES = {
     "supplied": N_("Thank you: what was asked for has been sent to the officer."),
     "rated": N_("Thank you for rating the service."),
 }
+
+
+@router.get("/{lp}/journeys/{slug}/apply", include_in_schema=False)
+def apply_page(slug: str, ctx: PageContext = Depends(page_context)):
+    """The application starts from the plan page's form (after signing in, people land here)."""
+    return RedirectResponse(ctx.urls.journey_plan(slug), status_code=303)
+
+
+@router.post("/{lp}/journeys/{slug}/apply", include_in_schema=False, dependencies=[Depends(verify_csrf)])
+async def apply(
+    request: Request,
+    slug: str,
+    ctx: PageContext = Depends(page_context),
+    principal: Principal | None = Depends(current_principal),
+    session: Session = Depends(db_session),
+):
+    """Turn the plan of the answers in this browser into a draft application."""
+    journey = journeys.get_journey(slug)
+    if principal is None:
+        raise SignInRequired(ctx.urls.journey_plan(slug))
+    form = await request.form()
+    answers = read_answers(request, slug)
+    if journeys.exit_for(journey, answers) is not None or not journeys.is_complete(journey, answers):
+        # Answers missing or changed elsewhere: the plan page sends people to what is left to answer.
+        return RedirectResponse(ctx.urls.journey_plan(slug), status_code=303)
+    plan = journeys.build_plan(
+        journey, answers, journeys.journey_facts(session, journey), start=cases.local_today(utcnow())
+    )
+    case = cases.start_application(
+        session,
+        principal,
+        journey=journey,
+        answers=answers,
+        plan=plan,
+        optional={str(v) for v in form.getlist("optional")},
+        now=utcnow(),
+    )
+    return RedirectResponse(case_url(ctx, case.id), status_code=303)
 
 
 @router.get("/{lp}/cases", include_in_schema=False)

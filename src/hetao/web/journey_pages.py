@@ -297,7 +297,6 @@ def plan_page(
         view=plan_view(ctx, session, journey, plan),
         start_value=raw_start if error else start.isoformat(),
         errors={"start": error} if error else {},
-        # The online application is not built yet: a route will set this (see journeys/plan.html).
-        apply_url=None,
+        apply_url=ctx.urls.journey_plan(slug).rsplit("/", 1)[0] + "/apply",
         breadcrumbs=_breadcrumbs(ctx, journey),
     )
