@@ -23,6 +23,7 @@ from hetao.search import IndexManager
 from hetao.storage.database import make_engine, make_session_factory
 from hetao.web import (
     account_pages,
+    admin_catalogue,
     admin_pages,
     case_pages,
     catalog_pages,
@@ -84,6 +85,7 @@ def create_app(settings: Settings | None = None, *, engine=None) -> FastAPI:
     app.include_router(search_pages.router)
     app.include_router(account_pages.router)
     app.include_router(admin_pages.router)
+    app.include_router(admin_catalogue.router)
     app.include_router(journey_pages.router)
     app.include_router(case_pages.router)
     app.include_router(officer_pages.router)
