@@ -305,4 +305,5 @@ def test_applying_without_answers_goes_back_to_the_questions(client, session_fac
         .endswith("/questions/investor")
     )
     with session_factory() as s:
-        assert s.query(cases.Case).count() == 0
+        planner = principal_for(user_by_email(s, "planner@example.org"))
+        assert cases.cases_of(s, planner) == []
