@@ -121,12 +121,11 @@ def request_supplement(
 ) -> Supplement:
     task = officer_task(session, principal, task_id)
     _require_assignee(principal, task)
-    reason = (reason or "").strip()
     problems = []
-    if not reason:
-        problems.append(Problem("reason", N_("Say what is missing or wrong.")))
-    elif len(reason) > 2000:
-        problems.append(Problem("reason", N_("Enter at most %(maximum)s characters."), {"maximum": 2000}))
+    try:
+        reason = _text(reason, "reason", maximum=2000, required=N_("Say what is missing or wrong."))
+    except ValidationFailed as failed:
+        problems += failed.problems
     if not fields and not documents:
         problems.append(Problem("what", N_("Choose at least one answer or document to be supplied again.")))
     if any(f not in (task.fields or []) for f in fields) or any(
@@ -234,45 +233,70 @@ def _advance(session: Session, case: Case, now: datetime) -> None:
     session.flush()
 
 
+def _text(value: str | None, field: str, *, maximum: int, required: str | None = None) -> str:
+    """A trimmed free-text value, or ValidationFailed at ``field`` when missing (if ``required``)
+    or too long."""
+    value = (value or "").strip()
+    if required and not value:
+        raise ValidationFailed([Problem(field, required)])
+    if len(value) > maximum:
+        raise ValidationFailed(
+            [Problem(field, N_("Enter at most %(maximum)s characters."), {"maximum": maximum})]
+        )
+    return value
+
+
+def _decide(
+    session: Session,
+    principal: Principal,
+    task: Task,
+    version: int,
+    now: datetime,
+    *,
+    state: str,
+    record: dict,
+    subject: str,
+    body: str,
+    **params: object,
+) -> Task:
+    """Approve or reject: move the task, log it, tell the applicant, then advance the case."""
+    columns = (
+        {"result": record.get("result")} if state == "approved" else {"decision_reason": record["reason"]}
+    )
+    _move(session, task, version, states=("in_progress",), state=state, decided_at=now, **columns)
+    audit.record(
+        session,
+        case_id=task.case_id,
+        task_id=task.id,
+        action=f"task.{state}",
+        at=now,
+        actor_id=principal.user_id,
+        before={"state": "in_progress"},
+        after={"state": state, **record},
+    )
+    notify_applicant(session, task.case, subject=subject, body=body, step=task.names, **params)
+    _advance(session, task.case, now)
+    return task
+
+
 def approve(
     session: Session, principal: Principal, task_id: str, *, version: int, result: str, now: datetime
 ) -> Task:
     task = officer_task(session, principal, task_id)
     _require_assignee(principal, task)
-    result = (result or "").strip()
-    if len(result) > 200:
-        raise ValidationFailed(
-            [Problem("result", N_("Enter at most %(maximum)s characters."), {"maximum": 200})]
-        )
-    _move(
+    result = _text(result, "result", maximum=200)
+    return _decide(
         session,
+        principal,
         task,
         version,
-        states=("in_progress",),
+        now,
         state="approved",
-        result=result or None,
-        decided_at=now,
-    )
-    audit.record(
-        session,
-        case_id=task.case_id,
-        task_id=task.id,
-        action="task.approved",
-        at=now,
-        actor_id=principal.user_id,
-        before={"state": "in_progress"},
-        after={"state": "approved", "result": result or None},
-    )
-    notify_applicant(
-        session,
-        task.case,
+        record={"result": result or None},
         subject=N_("Case %(reference)s: %(step)s approved"),
         body=N_("%(step)s was approved. %(result)s"),
-        step=task.names,
         result=result,
     )
-    _advance(session, task.case, now)
-    return task
 
 
 def reject(
@@ -280,42 +304,19 @@ def reject(
 ) -> Task:
     task = officer_task(session, principal, task_id)
     _require_assignee(principal, task)
-    reason = (reason or "").strip()
-    if not reason:
-        raise ValidationFailed([Problem("reason", N_("Give the reason for the decision."))])
-    if len(reason) > 2000:
-        raise ValidationFailed(
-            [Problem("reason", N_("Enter at most %(maximum)s characters."), {"maximum": 2000})]
-        )
-    _move(
+    reason = _text(reason, "reason", maximum=2000, required=N_("Give the reason for the decision."))
+    return _decide(
         session,
+        principal,
         task,
         version,
-        states=("in_progress",),
+        now,
         state="rejected",
-        decision_reason=reason,
-        decided_at=now,
-    )
-    audit.record(
-        session,
-        case_id=task.case_id,
-        task_id=task.id,
-        action="task.rejected",
-        at=now,
-        actor_id=principal.user_id,
-        before={"state": "in_progress"},
-        after={"state": "rejected", "reason": reason},
-    )
-    notify_applicant(
-        session,
-        task.case,
+        record={"reason": reason},
         subject=N_("Case %(reference)s: %(step)s not approved"),
         body=N_("%(step)s was not approved. Reason: %(reason)s"),
-        step=task.names,
         reason=reason,
     )
-    _advance(session, task.case, now)
-    return task
 
 
 def field_specs_for(task: Task) -> list[journeys.FieldSpec]:

@@ -86,6 +86,20 @@ def render_case(
     )
 
 
+def _invalid(request, ctx, session, principal, case, failed: ValidationFailed, values=None):
+    """The case page again with what is wrong (422), keeping what was typed."""
+    return render_case(
+        request,
+        ctx,
+        session,
+        principal,
+        case,
+        status_code=422,
+        errors=_problems_by_field(ctx, failed),
+        values=values,
+    )
+
+
 NOTICES = {
     "saved": N_("Your answers are saved. You can come back to them at any time."),
     "uploaded": N_("The document is uploaded."),
@@ -178,16 +192,7 @@ async def save_answers(
     try:
         cases.save_answers(session, principal, case_id, values, version=_version(form), now=utcnow())
     except ValidationFailed as failed:
-        return render_case(
-            request,
-            ctx,
-            session,
-            principal,
-            case,
-            status_code=422,
-            errors=_problems_by_field(ctx, failed),
-            values=values,
-        )
+        return _invalid(request, ctx, session, principal, case, failed, values)
     target = "submit" if form.get("then") == "submit" else "saved"
     if target == "submit":
         return await _submit(request, ctx, session, principal, case_id, case.version)
@@ -285,16 +290,7 @@ async def answer_supplement(
     try:
         cases.answer_supplement(session, principal, case_id, task_id, values, now=utcnow())
     except ValidationFailed as failed:
-        return render_case(
-            request,
-            ctx,
-            session,
-            principal,
-            case,
-            status_code=422,
-            errors=_problems_by_field(ctx, failed),
-            values=values,
-        )
+        return _invalid(request, ctx, session, principal, case, failed, values)
     return RedirectResponse(case_url(ctx, case_id, done="supplied"), status_code=303)
 
 
