@@ -110,3 +110,31 @@ def test_a_repeated_miss_is_counted_once_per_question(session):
     record_miss(session, "zzqx wibble", "en")
     rows = session.scalars(select(SearchMiss).where(SearchMiss.query == "zzqx wibble")).all()
     assert [r.count for r in rows] == [2]
+
+
+def test_a_repeated_question_reuses_its_answer_card_until_the_catalogue_changes(session, search_manager):
+    from sqlalchemy import event
+
+    from hetao.catalog.hsds_import import bump_catalog_version
+    from hetao.search import search
+
+    statements: list[str] = []
+
+    def count(conn, cursor, statement, *args):
+        statements.append(statement)
+
+    question = "港澳居民居住证怎么申请"
+    first = search(session, manager=search_manager, query=question, locale="zh-Hans", log_misses=False)
+    engine = session.get_bind().engine
+    event.listen(engine, "before_cursor_execute", count)
+    try:
+        again = search(session, manager=search_manager, query=question, locale="zh-Hans", log_misses=False)
+        assert not any("required_documents" in s for s in statements)  # the card was not loaded again
+        assert again.answers[0] == first.answers[0]
+        bump_catalog_version(session)
+        statements.clear()
+        edited = search(session, manager=search_manager, query=question, locale="zh-Hans", log_misses=False)
+        assert any("required_documents" in s for s in statements)  # a new catalogue version: built afresh
+        assert edited.answers[0].service_id == first.answers[0].service_id
+    finally:
+        event.remove(engine, "before_cursor_execute", count)

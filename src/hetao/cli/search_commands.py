@@ -140,10 +140,16 @@ def eval_search(
         reports.append(evaluation.evaluate(index, queries, semantic=True, name="BM25 + semantic (fused)"))
     typer.echo(evaluation.format_report(reports))
     if tune_params and index.backend is not None:
-        params, _report = evaluation.tune(index, queries)
-        typer.echo(f"\nbest parameters on this set: {params}")
-        tuned = evaluation.evaluate(index, queries, params=params, name="fused, tuned")
-        typer.echo(evaluation.format_report([reports[-1], tuned]))
+        tuning, held = evaluation.split(queries)
+        params, _report = evaluation.tune(index, tuning)
+        typer.echo(
+            f"\nbest parameters on the tuning split ({len(tuning)} questions; {len(held)} held out): {params}"
+        )
+        reports_tuned = []
+        for label, subset in (("tuning split", tuning), ("held-out split", held)):
+            for name, p in (("current", evaluation.DEFAULT_PARAMS), ("tuned", params)):
+                reports_tuned.append(evaluation.evaluate(index, subset, params=p, name=f"{name}, {label}"))
+        typer.echo(evaluation.format_report(reports_tuned))
     if failures:
         typer.echo("\nmisses of " + reports[-1].name + ":")
         for line in reports[-1].failures:
