@@ -71,14 +71,18 @@ def candidates(
     use_semantic: bool = True,
     embed_text: str = DEFAULT_PARAMS.embed_text,
     params: RankingParams = DEFAULT_PARAMS,
+    doc_scores: np.ndarray | None = None,
 ) -> Candidates:
-    """The analysed query and the candidate lists of each ranker (best first)."""
+    """The analysed query and the candidate lists of each ranker (best first). ``doc_scores``: the
+    documents' semantic scores when the caller has them already (``SearchIndex.semantic_scores``)."""
     analyzed = analyze_query(text, index.vocabulary)
     terms = expand(analyzed.tokens, analyzed.canonical)
     lexical = index.bm25.top(terms, depth)
     names = index.names.top(terms, depth) if index.names is not None else []
     semantic: list[tuple[int, float]] = []
-    if use_semantic and index.backend is not None and index.has_vector.any():
+    if doc_scores is not None:
+        semantic = index.top_semantic(doc_scores, depth)
+    elif use_semantic and index.backend is not None and index.has_vector.any():
         if query_vector is None:
             source = analyzed.canonical if embed_text == "canonical" else analyzed.original
             query_vector = index.backend.embed_queries([source])[0]
@@ -154,11 +158,14 @@ def rank_question(
         return rank(index, text, params=params, use_semantic=use_semantic)
     parts: list[Ranking] = []
     whole_scores = None
-    for piece in pieces:
-        vector = index.backend.embed_queries([piece])[0] if semantic_on else None
-        parts.append(rank(index, piece, params=params, query_vector=vector, use_semantic=semantic_on))
-        if vector is not None:
-            scores = index.semantic_scores(vector, **semantic_scoring(params))
+    vectors = index.backend.embed_queries(pieces) if semantic_on else [None] * len(pieces)
+    for piece, vector in zip(pieces, vectors, strict=True):
+        scores = index.semantic_scores(vector, **semantic_scoring(params)) if semantic_on else None
+        cands = candidates(
+            index, piece, depth=params.depth, params=params, use_semantic=False, doc_scores=scores
+        )
+        parts.append(fuse(index, cands, params))
+        if scores is not None:
             whole_scores = scores if whole_scores is None else np.maximum(whole_scores, scores)
     terms = expand(analyzed.tokens, analyzed.canonical)
     cands = Candidates(
