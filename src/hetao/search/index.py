@@ -185,6 +185,37 @@ def store_vectors(
         row.updated_at = utcnow()
 
 
+def copy_vectors(source: Session, target: Session, *, backend_name: str) -> int:
+    """Copy the stored vectors of ``backend_name`` that ``target`` lacks from another database of the
+    same catalogue (a scratch evaluation database from the working one). Vectors are a cache keyed by
+    content hash: a copied row whose hash no longer matches its document is recomputed as usual.
+    Returns how many rows were copied (in the caller's transaction on ``target``)."""
+    have = set(
+        target.execute(
+            select(SearchEmbedding.owner_type, SearchEmbedding.owner_id).where(
+                SearchEmbedding.backend == backend_name
+            )
+        )
+    )
+    copied = 0
+    for row in source.scalars(select(SearchEmbedding).where(SearchEmbedding.backend == backend_name)):
+        if (row.owner_type, row.owner_id) in have:
+            continue
+        target.add(
+            SearchEmbedding(
+                owner_type=row.owner_type,
+                owner_id=row.owner_id,
+                backend=row.backend,
+                content_hash=row.content_hash,
+                dim=row.dim,
+                vector=row.vector,
+                updated_at=row.updated_at,
+            )
+        )
+        copied += 1
+    return copied
+
+
 def compute_missing_vectors(factory: sessionmaker, index: SearchIndex, *, batch: int = 8, stop=None) -> int:
     """Embed every document of ``index`` that lacks vectors, storing each batch in its own
     transaction and filling the in-memory matrix as it goes. Returns how many documents were done."""
