@@ -110,3 +110,60 @@ def test_a_repeated_miss_is_counted_once_per_question(session):
     record_miss(session, "zzqx wibble", "en")
     rows = session.scalars(select(SearchMiss).where(SearchMiss.query == "zzqx wibble")).all()
     assert [r.count for r in rows] == [2]
+
+
+def test_a_repeated_question_reuses_its_answer_card_until_the_catalogue_changes(session, search_manager):
+    from sqlalchemy import event
+
+    from hetao.catalog.hsds_import import bump_catalog_version
+    from hetao.search import search
+
+    statements: list[str] = []
+
+    def count(conn, cursor, statement, *args):
+        statements.append(statement)
+
+    question = "港澳居民居住证怎么申请"
+    first = search(session, manager=search_manager, query=question, locale="zh-Hans", log_misses=False)
+    engine = session.get_bind().engine
+    event.listen(engine, "before_cursor_execute", count)
+    try:
+        again = search(session, manager=search_manager, query=question, locale="zh-Hans", log_misses=False)
+        assert not any("required_documents" in s for s in statements)  # the card was not loaded again
+        assert again.answers[0] == first.answers[0]
+        bump_catalog_version(session)
+        statements.clear()
+        edited = search(session, manager=search_manager, query=question, locale="zh-Hans", log_misses=False)
+        assert any("required_documents" in s for s in statements)  # a new catalogue version: built afresh
+        assert edited.answers[0].service_id == first.answers[0].service_id
+    finally:
+        event.remove(engine, "before_cursor_execute", count)
+
+
+def test_stored_vectors_can_seed_another_database_of_the_same_catalogue(
+    seeded_engine, search_manager, empty_db_url
+):
+    from sqlalchemy.orm import sessionmaker
+
+    from hetao.catalog import load_sample
+    from hetao.core.settings import Settings
+    from hetao.search.index import build_index, copy_vectors
+    from hetao.storage.database import make_engine, unit_of_work
+    from hetao.storage.migrate import upgrade
+
+    backend = search_manager.backend
+    target = make_engine(Settings(database_url=empty_db_url))
+    try:
+        upgrade(target)
+        factory = sessionmaker(bind=target, expire_on_commit=False)
+        with unit_of_work(factory) as session:
+            load_sample(session)
+        with sessionmaker(bind=seeded_engine)() as source, unit_of_work(factory) as session:
+            copied = copy_vectors(source, session, backend_name=backend.name)
+        with unit_of_work(factory) as session:
+            again = copy_vectors(session, session, backend_name=backend.name)
+            index = build_index(session, backend=backend)
+        assert copied == len(index.documents) and again == 0
+        assert not index.missing_vectors  # nothing left to embed
+    finally:
+        target.dispose()

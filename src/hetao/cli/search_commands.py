@@ -98,6 +98,33 @@ def index_build() -> None:
     )
 
 
+def _reuse_vectors(settings: Settings, scratch_engine, manager) -> int:
+    """Copy stored vectors from the configured database into the scratch one; 0 when there is none
+    (or it is not migrated, or the backend is off). The configured database is only read."""
+    from sqlalchemy import make_url
+    from sqlalchemy.exc import SQLAlchemyError
+
+    from hetao.search.index import copy_vectors
+
+    backend = manager.backend
+    if backend is None or settings.database_url == str(scratch_engine.url):
+        return 0
+    url = make_url(settings.database_url)
+    if url.get_backend_name() == "sqlite" and not (url.database and Path(url.database).exists()):
+        return 0
+    source = make_engine(settings)
+    try:
+        with (
+            make_session_factory(source)() as read,
+            unit_of_work(make_session_factory(scratch_engine)) as write,
+        ):
+            return copy_vectors(read, write, backend_name=backend.name)
+    except SQLAlchemyError:
+        return 0
+    finally:
+        source.dispose()
+
+
 @eval_app.command("search")
 def eval_search(
     file: Path | None = typer.Option(
@@ -109,6 +136,12 @@ def eval_search(
     tune_params: bool = typer.Option(False, "--tune", help="Also grid-search the ranking parameters."),
     failures: bool = typer.Option(
         False, "--failures", help="List the questions the fused ranking gets wrong."
+    ),
+    reuse_vectors: bool = typer.Option(
+        True,
+        "--reuse-vectors/--no-reuse-vectors",
+        help="Start from the vectors stored in the configured database (HETAO_DATABASE_URL) for "
+        "passages that have not changed, instead of embedding everything again.",
     ),
 ) -> None:
     """Load a catalogue into a scratch database, run the labelled queries, print the figures for the
@@ -128,22 +161,29 @@ def eval_search(
             import_document(session, json.loads(catalog.read_text(encoding="utf-8")))
         else:
             load_sample(session)
+    reused = _reuse_vectors(settings, engine, manager) if reuse_vectors else 0
     started = time.perf_counter()
     index, computed = manager.build_now()
     typer.echo(
         f"{len(queries)} queries; {len(index.documents)} documents; backend "
         f"{index.backend.name if index.backend else 'none'}; index built in {time.perf_counter() - started:.1f} s "
-        f"({computed} vectors)"
+        f"({computed} vectors computed, {reused} reused from the configured database)"
     )
     reports = [evaluation.evaluate(index, queries, semantic=False, name="BM25 baseline")]
     if index.backend is not None:
         reports.append(evaluation.evaluate(index, queries, semantic=True, name="BM25 + semantic (fused)"))
     typer.echo(evaluation.format_report(reports))
     if tune_params and index.backend is not None:
-        params, _report = evaluation.tune(index, queries)
-        typer.echo(f"\nbest parameters on this set: {params}")
-        tuned = evaluation.evaluate(index, queries, params=params, name="fused, tuned")
-        typer.echo(evaluation.format_report([reports[-1], tuned]))
+        tuning, held = evaluation.split(queries)
+        params, _report = evaluation.tune(index, tuning)
+        typer.echo(
+            f"\nbest parameters on the tuning split ({len(tuning)} questions; {len(held)} held out): {params}"
+        )
+        reports_tuned = []
+        for label, subset in (("tuning split", tuning), ("held-out split", held)):
+            for name, p in (("current", evaluation.DEFAULT_PARAMS), ("tuned", params)):
+                reports_tuned.append(evaluation.evaluate(index, subset, params=p, name=f"{name}, {label}"))
+        typer.echo(evaluation.format_report(reports_tuned))
     if failures:
         typer.echo("\nmisses of " + reports[-1].name + ":")
         for line in reports[-1].failures:

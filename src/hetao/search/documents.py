@@ -4,6 +4,7 @@ per organisation, with its text fields in every locale and the passage given to 
 from __future__ import annotations
 
 import hashlib
+import re
 from collections import defaultdict
 from dataclasses import dataclass, field
 
@@ -73,15 +74,44 @@ def _first_sentences(text: str, limit: int = 160) -> str:
     return text[: cut + 1] if cut > 40 else text[:limit]
 
 
-def make_passages(titles: dict[str, str], summaries: dict[str, str], questions: list[str]) -> list[str]:
-    """Short passages embedded separately (a document scores by its best passage): the name in each
-    language, the opening of the description in Chinese and English, and the FAQ questions. Short
-    passages match short questions better than one long text, and embed faster."""
+_SENTENCE_END = re.compile(r"(?<=[。；！？!?;])|(?<=\.)\s+|\n+")
+
+
+def sentences(text: str) -> list[str]:
+    """``text`` cut into sentences (Chinese and English punctuation, line breaks); fragments of three
+    characters or fewer are dropped."""
+    parts = (p.strip() for p in _SENTENCE_END.split(text or ""))
+    return [p for p in parts if len(p) > 3]
+
+
+#: The languages whose sentences are embedded: the model reads Traditional through Simplified well
+#: enough, and every passage costs embedding time.
+PASSAGE_LOCALES = ("zh-Hans", "en")
+
+
+def make_passages(
+    titles: dict[str, str],
+    summaries: dict[str, str],
+    questions: list[str],
+    *,
+    details: list[str] = (),
+    answers: list[str] = (),
+) -> list[str]:
+    """Short passages embedded separately: the name in each language, the opening of the description,
+    FAQ questions, then each sentence of the description and of ``details`` (eligibility) in
+    Simplified Chinese and English, and the FAQ ``answers`` whole. A document scores by a soft maximum over its passages
+    plus its centroid (see ``SearchIndex.semantic_scores``): short passages match short questions,
+    and the sentences let a paraphrase meet the words the item uses anywhere in its text."""
     out = [t for t in (titles.get("zh-Hans"), titles.get("en"), titles.get("zh-Hant")) if t]
-    for loc in ("zh-Hans", "en"):
+    for loc in PASSAGE_LOCALES:
         if summaries.get(loc):
             out.append(_first_sentences(summaries[loc]))
     out.extend(q for q in questions if q)
+    for loc in PASSAGE_LOCALES:
+        out.extend(sentences(summaries.get(loc, "")))
+    for text in details:
+        out.extend(sentences(text))
+    out.extend(a for a in answers if a)
     seen: set[str] = set()
     return [p for p in out if not (p in seen or seen.add(p))]
 
@@ -116,12 +146,14 @@ def build_documents(session: Session) -> list[SearchDocument]:
     faq_text = _texts(session, FaqText)
     faqs: dict[str, list[str]] = defaultdict(list)
     questions: dict[str, list[str]] = defaultdict(list)
+    answers: dict[str, list[str]] = defaultdict(list)
     for faq_id, service_id in session.execute(
         select(Faq.id, Faq.service_id).order_by(Faq.service_id, Faq.position)
     ):
         texts = faq_text.get(faq_id, {})
         faqs[service_id].append(_joined(texts, "question", "answer"))
-        questions[service_id].extend(texts.get(loc, {}).get("question", "") for loc in ("zh-Hans", "en"))
+        questions[service_id].extend(texts.get(loc, {}).get("question", "") for loc in PASSAGE_LOCALES)
+        answers[service_id].extend(texts.get(loc, {}).get("answer", "") for loc in PASSAGE_LOCALES)
 
     docs: list[SearchDocument] = []
     rows = session.execute(
@@ -141,7 +173,10 @@ def build_documents(session: Session) -> list[SearchDocument]:
         }
         titles = {loc: t.get(loc, {}).get("name", "") for loc in LOCALES}
         summaries = {loc: t.get(loc, {}).get("description", "") for loc in LOCALES}
-        passages = make_passages(titles, summaries, questions.get(sid, []))
+        eligibility = [t.get(loc, {}).get("eligibility_description", "") for loc in PASSAGE_LOCALES]
+        passages = make_passages(
+            titles, summaries, questions.get(sid, []), details=eligibility, answers=answers.get(sid, [])
+        )
         docs.append(
             SearchDocument(
                 "service", sid, slug, category, fields, titles, summaries, passages, _hash(passages)

@@ -20,6 +20,7 @@ from hetao.search.backends import EmbeddingBackend, get_backend
 from hetao.search.bm25 import BM25Index
 from hetao.search.documents import FIELD_WEIGHTS, SearchDocument, build_documents
 from hetao.search.models import SearchEmbedding
+from hetao.search.params import DEFAULT_PARAMS
 from hetao.search.text import Vocabulary, analyze
 
 log = logging.getLogger(__name__)
@@ -39,20 +40,51 @@ class SearchIndex:
     starts: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int64))
     counts: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int64))
 
+    #: one row per document: the normalised mean of its passage vectors (zero until it has vectors)
+    centroids: np.ndarray | None = None
+    #: answer cards already built from this catalogue version, by (service id, also ids, locale):
+    #: loading a service with its documents is most of a search's time after the query embedding
+    cards: dict[tuple, object] = field(default_factory=dict)
+
     @property
     def missing_vectors(self) -> list[int]:
         if self.backend is None:
             return []
         return [int(i) for i in np.flatnonzero(~self.has_vector & (self.counts > 0))]
 
-    def semantic_scores(self, query_vector: np.ndarray) -> np.ndarray:
-        """Each document's best-passage cosine similarity to the query (-1 where it has no vector)."""
+    def semantic_scores(
+        self,
+        query_vector: np.ndarray,
+        *,
+        temperature: float = DEFAULT_PARAMS.sem_temperature,
+        centroid: float = DEFAULT_PARAMS.sem_centroid,
+    ) -> np.ndarray:
+        """Each document's similarity to the query (-1 where it has no vector): a soft maximum over its
+        passages' cosine similarities, ``t·log Σ exp(cos/t)`` (a document with several passages on the
+        question beats one with a single lucky sentence), plus ``centroid`` times the cosine of its
+        centroid (the document as a whole), divided by ``1 + centroid``. ``temperature`` 0 is the plain
+        maximum."""
         doc_scores = np.full(len(self.documents), -1.0, dtype=np.float32)
         if self.vectors is None or not self.has_vector.any():
             return doc_scores
         passage_scores = self.vectors @ query_vector
         present = np.flatnonzero(self.counts > 0)
-        doc_scores[present] = np.maximum.reduceat(passage_scores, self.starts[present])
+        starts = self.starts[present]
+        best = np.maximum.reduceat(passage_scores, starts)
+        # A document of one passage scores its cosine: its soft maximum and centroid are that passage.
+        several = np.flatnonzero(self.counts[present] > 1)
+        if len(several):
+            counts = self.counts[present]
+            if temperature > 0:
+                spread = np.repeat(best, counts)
+                soft = np.add.reduceat(np.exp((passage_scores - spread) / temperature), starts)
+                best = best + temperature * np.log(soft)
+            if centroid > 0 and self.centroids is not None:
+                rows = present[several]
+                best[several] = (best[several] + centroid * (self.centroids[rows] @ query_vector)) / (
+                    1 + centroid
+                )
+        doc_scores[present] = best
         doc_scores[~self.has_vector] = -1.0
         return doc_scores
 
@@ -64,17 +96,25 @@ class SearchIndex:
         cand = cand[np.argsort(-doc_scores[cand], kind="stable")]
         return [(int(i), float(doc_scores[i])) for i in cand if self.has_vector[i]]
 
-    def semantic(self, query_vector: np.ndarray, k: int) -> list[tuple[int, float]]:
-        """Documents by their best passage's cosine similarity to the query."""
+    def semantic(self, query_vector: np.ndarray, k: int, **scoring) -> list[tuple[int, float]]:
+        """Documents by their similarity to the query (``semantic_scores``), best first."""
         if self.vectors is None or not self.has_vector.any():
             return []
-        return self.top_semantic(self.semantic_scores(query_vector), k)
+        return self.top_semantic(self.semantic_scores(query_vector, **scoring), k)
 
     def set_vectors(self, i: int, matrix: np.ndarray) -> None:
         if self.vectors is not None and len(matrix) == self.counts[i]:
             start = int(self.starts[i])
             self.vectors[start : start + len(matrix)] = matrix
             self.has_vector[i] = True
+            if self.centroids is not None:
+                self.centroids[i] = _centroid(matrix)
+
+
+def _centroid(matrix: np.ndarray) -> np.ndarray:
+    mean = matrix.mean(axis=0)
+    norm = float(np.linalg.norm(mean))
+    return mean / norm if norm else mean
 
 
 def weighted_terms(doc: SearchDocument, only: tuple[str, ...] | None = None) -> Counter:
@@ -118,7 +158,14 @@ def build_index(
                 continue
             vectors[starts[i] : starts[i] + counts[i]] = matrix.reshape(int(counts[i]), backend.dim)
             has_vector[i] = True
-    return SearchIndex(token, backend, docs, bm25, vocabulary, names, vectors, has_vector, starts, counts)
+    centroids = None
+    if vectors is not None:
+        centroids = np.zeros((len(docs), vectors.shape[1]), dtype=np.float32)
+        for i in np.flatnonzero(has_vector):
+            centroids[i] = _centroid(vectors[starts[i] : starts[i] + counts[i]])
+    return SearchIndex(
+        token, backend, docs, bm25, vocabulary, names, vectors, has_vector, starts, counts, centroids
+    )
 
 
 def store_vectors(
@@ -136,6 +183,37 @@ def store_vectors(
         row.dim = index.backend.dim
         row.vector = np.ascontiguousarray(matrix, dtype=np.float32).tobytes()
         row.updated_at = utcnow()
+
+
+def copy_vectors(source: Session, target: Session, *, backend_name: str) -> int:
+    """Copy the stored vectors of ``backend_name`` that ``target`` lacks from another database of the
+    same catalogue (a scratch evaluation database from the working one). Vectors are a cache keyed by
+    content hash: a copied row whose hash no longer matches its document is recomputed as usual.
+    Returns how many rows were copied (in the caller's transaction on ``target``)."""
+    have = set(
+        target.execute(
+            select(SearchEmbedding.owner_type, SearchEmbedding.owner_id).where(
+                SearchEmbedding.backend == backend_name
+            )
+        )
+    )
+    copied = 0
+    for row in source.scalars(select(SearchEmbedding).where(SearchEmbedding.backend == backend_name)):
+        if (row.owner_type, row.owner_id) in have:
+            continue
+        target.add(
+            SearchEmbedding(
+                owner_type=row.owner_type,
+                owner_id=row.owner_id,
+                backend=row.backend,
+                content_hash=row.content_hash,
+                dim=row.dim,
+                vector=row.vector,
+                updated_at=row.updated_at,
+            )
+        )
+        copied += 1
+    return copied
 
 
 def compute_missing_vectors(factory: sessionmaker, index: SearchIndex, *, batch: int = 8, stop=None) -> int:

@@ -162,6 +162,10 @@ def highlight_spans(text: str, tokens: tuple[str, ...]) -> list[tuple[int, int]]
     return merged
 
 
+#: answer cards kept per index (per catalogue version); past this many the cache starts afresh
+CARD_CACHE_SIZE = 2048
+
+
 def _answers(
     session: Session, index: SearchIndex, ranking: Ranking, locale: str, params: RankingParams
 ) -> list[AnswerCard]:
@@ -175,12 +179,29 @@ def _answers(
         top = services[0]
         also_hits = [h for h in services[1:4] if h.score >= params.also_ratio * top.score]
         ids = [index.documents[top.position].id] + [index.documents[h.position].id for h in also_hits]
-        loaded = load_services(session, ids)
-        if not loaded:
+        card = _card(session, index, ids, locale)
+        if card is None:
             continue
-        cards.append(build_card(loaded[0], locale, loaded[1:]))
-        used.add(loaded[0].id)
+        cards.append(card)
+        used.add(card.service_id)
     return cards
+
+
+def _card(session: Session, index: SearchIndex, ids: list[str], locale: str) -> AnswerCard | None:
+    """The card of ``ids[0]`` with the others as "also consider", built once per catalogue version (the
+    index is rebuilt, and its cards dropped, when the catalogue changes). Cards are shared between
+    requests: read them, never change them."""
+    key = (tuple(ids), locale)
+    card = index.cards.get(key)
+    if card is None:
+        loaded = load_services(session, ids)
+        if not loaded or loaded[0].id != ids[0]:
+            return None
+        card = build_card(loaded[0], locale, loaded[1:])
+        if len(index.cards) >= CARD_CACHE_SIZE:
+            index.cards.clear()
+        index.cards[key] = card
+    return card
 
 
 _EMAIL = re.compile(r"[\w.+-]+@[\w-]+(\.[\w-]+)+")

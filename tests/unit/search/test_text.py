@@ -216,6 +216,7 @@ DOCUMENTS = [
     "Operations of the hall",
     "Exchanging a driving licence",
     "Upload an image",
+    "Cross-boundary bridge, worth knowing, for senior staff",
 ]
 VOCAB = Vocabulary(t for doc in DOCUMENTS for t in set(analyze(doc).tokens))
 
@@ -238,6 +239,10 @@ VOCAB = Vocabulary(t for doc in DOCUMENTS for t in set(analyze(doc).tokens))
         ("意法半導體", ()),  # 依法 is a homophone but not a domain term: two characters are not enough
         ("保管", ()),  # a real word is not turned into the domain term 报关
         ("open a bank account", ()),  # short English words are left alone (open → oper)
+        ("moving north with my fridge", ()),  # other words, not slips: f/b and n/w are not neighbours
+        ("sensor readings", ()),  # s/i: sensor is not a typo of senior
+        ("residense permit", (("residense", "residence"),)),  # c/s sound alike
+        ("regiater a company", (("regiater", "register"),)),  # s/a are neighbouring keys
         ("居住证", ()),
     ],
 )
@@ -252,6 +257,25 @@ def test_corrected_tokens_use_the_corrected_term():
     a = analyze_query("居住正", VOCAB)
     assert "居住证" in a.tokens
     assert a.original == "居住正"
+
+
+@pytest.mark.parametrize(
+    ("typed", "word", "plausible"),
+    [
+        ("north", "worth", False),
+        ("fridge", "bridge", False),
+        ("sensor", "senior", False),
+        ("regiater", "register", True),  # neighbouring keys
+        ("documants", "documents", True),  # two vowels
+        ("lisence", "licence", True),  # sound alike
+        ("workstaion", "workstation", True),  # a letter left out
+        ("registartion", "registration", True),  # neighbouring letters swapped
+    ],
+)
+def test_plausible_typos(typed, word, plausible):
+    from hetao.search.text.fuzzy import plausible_typo
+
+    assert plausible_typo(typed, word) is plausible
 
 
 def test_analyze_query_without_vocabulary_is_analyze():

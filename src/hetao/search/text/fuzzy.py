@@ -20,6 +20,8 @@ Damerau-Levenshtein distance 1 (2 for words of 8+ letters), the closest and then
 word shown is a word of the analysed documents with that stem, closest to what was typed and itself
 within that distance (``residnce`` → ``residence``; ``imigration`` is not turned into ``image`` although
 imigr ~ imag). Shorter words are left alone: without an English dictionary, "open" would become "oper".
+A substituted letter must be a likely slip (a neighbouring key, another vowel, or a letter that sounds
+alike): "north" is another word, not a typo of "worth", nor "fridge" of "bridge".
 """
 
 from __future__ import annotations
@@ -145,6 +147,39 @@ def damerau_levenshtein(a: str, b: str) -> int:
                 cur[j] = min(cur[j], prev2[j - 2] + 1)
         prev2, prev = prev, cur
     return prev[-1]
+
+
+_KEYBOARD = ("qwertyuiop", "asdfghjkl", "zxcvbnm")
+_KEY_AT = {ch: (row, col) for row, keys in enumerate(_KEYBOARD) for col, ch in enumerate(keys)}
+_VOWELS = frozenset("aeiouy")
+#: letters spelt for one another by sound: licence/license, organise/organize, color/colour aside
+_SOUND_ALIKE = frozenset({frozenset("cs"), frozenset("sz"), frozenset("ck")})
+
+
+def typo_substitution(a: str, b: str) -> bool:
+    """Whether typing ``a`` for ``b`` is a likely slip: neighbouring keys, two vowels, or letters that
+    sound alike. north/worth, fridge/bridge and sensor/senior are other words, not typos."""
+    if a == b or {a, b} in _SOUND_ALIKE or (a in _VOWELS and b in _VOWELS):
+        return True
+    if a not in _KEY_AT or b not in _KEY_AT:
+        return False
+    (ra, ca), (rb, cb) = sorted((_KEY_AT[a], _KEY_AT[b]))
+    if ra == rb:
+        return cb - ca == 1
+    # each row sits half a key to the right of the one above: key j touches j and j + 1 above it
+    return rb == ra + 1 and cb in (ca - 1, ca)
+
+
+def plausible_typo(typed: str, word: str) -> bool:
+    """Whether ``typed`` can be a slip for ``word``: when they differ only by substituted letters (same
+    length, no transposition), every substitution must be a likely one (:func:`typo_substitution`).
+    Insertions, deletions and swaps of neighbouring letters are always plausible."""
+    if len(typed) != len(word):
+        return True
+    diffs = [i for i, (x, y) in enumerate(zip(typed, word, strict=True)) if x != y]
+    if len(diffs) == 2 and diffs[1] == diffs[0] + 1 and typed[diffs[0]] == word[diffs[1]]:
+        return True  # neighbouring letters swapped
+    return all(typo_substitution(typed[i], word[i]) for i in diffs)
 
 
 def _deletes(word: str, depth: int) -> set[str]:
@@ -371,7 +406,7 @@ class Vocabulary:
         return {t: d for t, d in found.items() if d <= limit}
 
     def _correct_stem(self, stemmed: str, limit: int) -> str | None:
-        near = self._near_stems(stemmed, limit)
+        near = {t: d for t, d in self._near_stems(stemmed, limit).items() if plausible_typo(stemmed, t)}
         if not near:
             return None
         return min(near, key=lambda t: (near[t], -self._counts[t], t))
@@ -404,10 +439,12 @@ class Vocabulary:
             forms = surface_forms(term)
             if forms:
                 distance, _count, form = min((damerau_levenshtein(word, f), -n, f) for f, n in forms.items())
-                if distance > limit:
+                if distance > limit or not plausible_typo(word, form):
                     continue
             else:
                 distance, form = stem_distance, _surface(word, term)
+                if not plausible_typo(word, form):
+                    continue
             rank = (distance, -self._counts[term], form)
             if best is None or rank < best:
                 best = rank

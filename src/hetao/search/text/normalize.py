@@ -45,6 +45,9 @@ class Analyzed:
     tokens: tuple[str, ...]
     #: (wrong, corrected) pairs applied by fuzzy correction, in canonical form
     corrections: tuple[tuple[str, str], ...] = ()
+    #: "en" (no Chinese characters), "yue" (colloquial Cantonese was rewritten) or "zh": semantic
+    #: similarities run lower for English and Cantonese, so no-match thresholds are per variety
+    variety: str = "zh"
 
 
 def fold(text: str) -> str:
@@ -81,20 +84,30 @@ def detect_script(text: str) -> str:
     return "zh-Hans" if simplified_only > traditional_only else "zh-Hant"
 
 
-def canonicalize(text: str) -> str:
-    """The canonical form of ``text`` (see :class:`Analyzed`)."""
+def _canonical_and_variety(text: str) -> tuple[str, str]:
     folded = fold(text)
     if HAN_RUN_RE.search(folded) is None:
-        return folded
-    return rewrite_simplified(to_simplified(folded).translate(_HK_VARIANTS))
+        return folded, "en"
+    simplified = to_simplified(folded).translate(_HK_VARIANTS)
+    canonical = rewrite_simplified(simplified)
+    return canonical, ("yue" if canonical != simplified else "zh")
+
+
+def canonicalize(text: str) -> str:
+    """The canonical form of ``text`` (see :class:`Analyzed`)."""
+    return _canonical_and_variety(text)[0]
 
 
 @lru_cache(maxsize=4096)
 def analyze(text: str) -> Analyzed:
     """Analyse a document field or a query (no fuzzy correction). Results are cached (they are immutable)."""
-    canonical = canonicalize(text)
+    canonical, variety = _canonical_and_variety(text)
     return Analyzed(
-        original=text, script=detect_script(text), canonical=canonical, tokens=tokenize(canonical)
+        original=text,
+        script=detect_script(text),
+        canonical=canonical,
+        tokens=tokenize(canonical),
+        variety=variety,
     )
 
 
@@ -112,4 +125,5 @@ def analyze_query(text: str, vocabulary: Vocabulary | None = None) -> Analyzed:
         canonical=corrected,
         tokens=tokenize(corrected),
         corrections=corrections,
+        variety=analyzed.variety,
     )

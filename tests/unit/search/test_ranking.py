@@ -1,0 +1,175 @@
+"""Ranking pieces that need no model: passages, semantic scoring, intent splitting, the query
+variety behind no-match thresholds, and the embedding memo."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from hetao.search.backends import _MemoisedBackend
+from hetao.search.bm25 import BM25Index
+from hetao.search.documents import SearchDocument, make_passages, sentences
+from hetao.search.engine import split_intents
+from hetao.search.index import SearchIndex, _centroid
+from hetao.search.params import DEFAULT_PARAMS, semantic_threshold
+from hetao.search.text import Vocabulary, analyze
+
+# --- passages -----------------------------------------------------------------------------------------
+
+
+def test_sentences_cut_chinese_and_english_text_and_drop_fragments():
+    assert sentences("持有居住證。在深圳工作；繳納社保！好") == ["持有居住證。", "在深圳工作；", "繳納社保！"]
+    assert sentences("Hong Kong residents. Aged 18 or over.\nNone") == [
+        "Hong Kong residents.",
+        "Aged 18 or over.",
+        "None",
+    ]
+
+
+def test_passages_hold_names_sentences_and_faq_answers_once_each():
+    titles = {"zh-Hant": "居住證", "zh-Hans": "居住证", "en": "Residence permit"}
+    summaries = {"zh-Hans": "为港澳居民办理居住证。需要居住半年。", "en": "A permit. For residents."}
+    passages = make_passages(
+        titles, summaries, ["怎么办理？"], details=["年满十六周岁。居住半年以上。"], answers=["到派出所。"]
+    )
+    assert passages[:3] == ["居住证", "Residence permit", "居住證"]
+    for expected in ("需要居住半年。", "For residents.", "居住半年以上。", "到派出所。", "怎么办理？"):
+        assert expected in passages
+    assert len(passages) == len(set(passages))
+
+
+# --- semantic scoring ---------------------------------------------------------------------------------
+
+
+def _index(passages_per_doc: list[np.ndarray]) -> SearchIndex:
+    docs = [
+        SearchDocument("service", str(i), f"s{i}", None, {}, {}, {}) for i in range(len(passages_per_doc))
+    ]
+    counts = np.array([len(p) for p in passages_per_doc], dtype=np.int64)
+    starts = np.concatenate([[0], np.cumsum(counts)[:-1]]).astype(np.int64)
+    vectors = np.concatenate(passages_per_doc).astype(np.float32)
+    centroids = np.stack([_centroid(p) for p in passages_per_doc]).astype(np.float32)
+    return SearchIndex(
+        "t",
+        None,
+        docs,
+        BM25Index([]),
+        Vocabulary([]),
+        None,
+        vectors,
+        np.ones(len(docs), dtype=bool),
+        starts,
+        counts,
+        centroids,
+    )
+
+
+def _unit(*xs: float) -> np.ndarray:
+    v = np.array(xs, dtype=np.float32)
+    return v / np.linalg.norm(v)
+
+
+def test_a_document_of_one_passage_scores_its_cosine():
+    index = _index([np.stack([_unit(1, 1, 0)])])
+    query = _unit(1, 0, 0)
+    assert index.semantic_scores(query)[0] == pytest.approx(float(_unit(1, 1, 0) @ query), abs=1e-6)
+
+
+def test_several_passages_on_the_question_beat_one_lucky_sentence():
+    query = _unit(1, 0, 0)
+    close = _unit(1, 0.3, 0)
+    lucky = np.stack([close, _unit(0, 1, 0), _unit(0, 0, 1)])  # one close sentence, the rest off topic
+    steady = np.stack([close, _unit(1, 0.35, 0), _unit(1, 0, 0.35)])  # the whole item is about it
+    scores = _index([lucky, steady]).semantic_scores(query)
+    assert scores[1] > scores[0]
+    plain = _index([lucky, steady]).semantic_scores(query, temperature=0, centroid=0)
+    assert plain[0] == pytest.approx(plain[1])  # the plain maximum cannot tell them apart
+
+
+def test_documents_without_vectors_score_minus_one():
+    index = _index([np.stack([_unit(1, 0)]), np.stack([_unit(0, 1), _unit(1, 1)])])
+    index.has_vector[1] = False
+    assert index.semantic_scores(_unit(1, 0))[1] == -1.0
+
+
+# --- intents ------------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "parts"),
+    [
+        ("我在香港做了十年会计，想在深圳执业", 1),  # a comma between context and question
+        ("公司要注销，清税和注销登记怎么办", 2),
+        ("先换驾照，再申请港车北上", 2),
+        ("居住证怎么办？社保怎么交？", 2),
+        ("patent our invention and trademark the name", 2),
+        ("I moved from HK, how do I register where I live", 1),
+    ],
+)
+def test_questions_split_at_conjunctions_and_sentence_ends_not_at_every_comma(text, parts):
+    assert len(split_intents(text)) == parts
+
+
+# --- variety and thresholds ---------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "variety"),
+    [
+        ("how do I register where I live", "en"),
+        ("港澳居民居住證怎樣申請", "zh"),
+        ("港澳居民居住证怎么申请", "zh"),
+        ("點樣喺深圳開公司", "yue"),
+        ("我冇帶回鄉證", "yue"),
+    ],
+)
+def test_the_variety_of_a_question(text, variety):
+    assert analyze(text).variety == variety
+
+
+def test_english_and_cantonese_questions_have_their_own_semantic_threshold():
+    p = DEFAULT_PARAMS
+    assert semantic_threshold(p, "zh") == p.sem_threshold
+    assert semantic_threshold(p, "en") == p.sem_threshold_en < p.sem_threshold
+    assert semantic_threshold(p, "yue") == p.sem_threshold_yue < p.sem_threshold
+
+
+# --- embedding memo -----------------------------------------------------------------------------------
+
+
+class CountingBackend(_MemoisedBackend):
+    """A backend whose 'model' hashes characters into a vector and counts the texts it is given."""
+
+    name = "counting"
+    dim = 8
+    query_memo_size = 2
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.seen: list[str] = []
+
+    def _embed_texts(self, texts: list[str]) -> np.ndarray:
+        self.seen.extend(texts)
+        out = np.zeros((len(texts), self.dim), dtype=np.float32)
+        for i, text in enumerate(texts):
+            for ch in text:
+                out[i, ord(ch) % self.dim] += 1
+        return out
+
+    _queries = _embed_texts
+    _passages = _embed_texts
+
+
+def test_the_memo_embeds_each_text_once_and_forgets_the_least_recent():
+    backend = CountingBackend()
+    first = backend.embed_queries(["abc", "xyz", "abc"])
+    assert backend.seen == ["abc", "xyz"]
+    assert np.array_equal(first[0], first[2])
+    assert np.linalg.norm(first, axis=1) == pytest.approx([1, 1, 1])
+    again = backend.embed_queries(["abc"])
+    assert backend.seen == ["abc", "xyz"] and np.array_equal(again[0], first[0])
+    backend.embed_queries(["new"])  # memo of two: "xyz" was used least recently
+    backend.embed_queries(["xyz"])
+    assert backend.seen == ["abc", "xyz", "new", "xyz"]
+    backend.embed_passages(["abc"])  # passages and queries are embedded differently: their own memo
+    assert backend.seen[-1] == "abc"
