@@ -10,8 +10,9 @@ from hetao.api.language import api_locale
 from hetao.api.schemas import JourneyRead, JourneySummary, OptionRead, QuestionRead
 from hetao.core.i18n import translator
 from hetao.core.locales import URL_PREFIX
+from hetao.http.deps import fresh_journeys
 
-router = APIRouter(prefix="/api/v1/journeys", tags=["journeys"])
+router = APIRouter(prefix="/api/v1/journeys", tags=["journeys"], dependencies=[Depends(fresh_journeys)])
 
 
 def _summary(journey: journeys.Journey, locale: str) -> JourneySummary:

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from fastapi import Request
+from fastapi import Depends, Request
 from sqlalchemy.orm import Session
 
+from hetao import journeys
 from hetao.storage.database import unit_of_work
 
 
@@ -15,3 +16,9 @@ def db_session(request: Request) -> Iterator[Session]:
     write = request.method not in ("GET", "HEAD", "OPTIONS")
     with unit_of_work(request.app.state.session_factory, write=write) as session:
         yield session
+
+
+def fresh_journeys(session: Session = Depends(db_session)) -> None:
+    """Journeys in use = shipped files overlaid by administrators' latest revisions (reloaded when a
+    newer revision is in the database)."""
+    journeys.refresh(session)

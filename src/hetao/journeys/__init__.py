@@ -69,6 +69,7 @@ from hetao.journeys.plan import (
     decide,
     decide_items,
 )
+from hetao.journeys.revisions import JourneyRevision, history, refresh, reset_cache, save_revision, source_of
 from hetao.journeys.rules import (
     DONT_KNOW,
     NO,
@@ -84,6 +85,12 @@ from hetao.journeys.rules import (
 )
 
 __all__ = [
+    "JourneyRevision",
+    "history",
+    "refresh",
+    "reset_cache",
+    "save_revision",
+    "source_of",
     "CALENDAR_DAY",
     "DONT_KNOW",
     "NO",

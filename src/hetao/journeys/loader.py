@@ -579,14 +579,26 @@ def _load_cached(directory: str, catalog_keys: frozenset[str] | None) -> dict[st
     return dict(sorted(journeys.items(), key=lambda kv: (kv[1].order, kv[0])))
 
 
+def _in_use(catalog_keys: Collection[str] | None) -> dict[str, Journey]:
+    from hetao.journeys.revisions import overrides  # the edited versions, loaded per request
+
+    shipped = load_journeys(catalog_keys=catalog_keys)
+    if catalog_keys is not None:
+        return shipped
+    edited = overrides()
+    merged = {slug: edited.get(slug, journey) for slug, journey in shipped.items()}
+    return dict(sorted(merged.items(), key=lambda kv: (kv[1].order, kv[0])))
+
+
 def list_journeys(*, catalog_keys: Collection[str] | None = None) -> list[Journey]:
-    """The shipped journeys in their display order (``order``, then slug)."""
-    return list(load_journeys(catalog_keys=catalog_keys).values())
+    """The journeys in use (shipped, or their latest revision) in display order (``order``, then slug).
+    With ``catalog_keys``, the shipped files checked against those keys."""
+    return list(_in_use(catalog_keys).values())
 
 
 def get_journey(slug: str, *, catalog_keys: Collection[str] | None = None) -> Journey:
-    """The shipped journey called ``slug``; raises NotFound."""
-    journey = load_journeys(catalog_keys=catalog_keys).get(slug)
+    """The journey in use called ``slug``; raises NotFound."""
+    journey = _in_use(catalog_keys).get(slug)
     if journey is None:
         raise NotFound(N_("No journey is called %(ref)s."), code="journeys.journey_not_found", ref=slug)
     return journey

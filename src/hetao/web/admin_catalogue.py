@@ -7,15 +7,18 @@ from __future__ import annotations
 import json
 
 from fastapi import APIRouter, Depends, Request
-from fastapi.responses import Response
+from fastapi.responses import RedirectResponse, Response
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 from starlette.datastructures import UploadFile
 
 from hetao import catalog, journeys
 from hetao.accounts import Principal
+from hetao.core.db import utcnow
 from hetao.core.errors import Problem, ValidationFailed
 from hetao.core.i18n import N_
 from hetao.core.locales import LOCALES
+from hetao.http.deps import fresh_journeys
 from hetao.web.auth import require_admin, verify_csrf
 from hetao.web.context import PageContext
 from hetao.web.deps import db_session, page_context
@@ -43,7 +46,7 @@ def _page(request, ctx, session, *, status_code=200, problems=None, report=None)
     )
 
 
-@router.get("/{lp}/admin/catalogue", include_in_schema=False)
+@router.get("/{lp}/admin/catalogue", include_in_schema=False, dependencies=[Depends(fresh_journeys)])
 def catalogue_page(
     request: Request,
     ctx: PageContext = Depends(page_context),
@@ -99,3 +102,63 @@ def export_catalogue(
         media_type="application/json",
         headers={"Content-Disposition": f'attachment; filename="hetao-catalogue-{language}.json"'},
     )
+
+
+def _journey_page(request, ctx, session, slug, *, source=None, status_code=200, problems=None, notice=""):
+    t = ctx.t
+    journey = journeys.get_journey(slug)
+    return render(
+        request,
+        "admin/journey.html",
+        ctx,
+        status_code=status_code,
+        journey=journey,
+        source=source if source is not None else journeys.source_of(session, slug),
+        problems=[(p.path, t.gettext(p.message, **p.params)) for p in problems or []],
+        revisions=journeys.history(session, slug),
+        notice=notice,
+    )
+
+
+@router.get("/{lp}/admin/journeys/{slug}", include_in_schema=False, dependencies=[Depends(fresh_journeys)])
+def journey_page(
+    request: Request,
+    slug: str,
+    ctx: PageContext = Depends(page_context),
+    _admin: Principal = Depends(require_admin),
+    session: Session = Depends(db_session),
+):
+    notice = (
+        ctx.t.gettext("The journey is saved; it is in use from now on.")
+        if request.query_params.get("done")
+        else ""
+    )
+    return _journey_page(request, ctx, session, slug, notice=notice)
+
+
+@router.post(
+    "/{lp}/admin/journeys/{slug}",
+    include_in_schema=False,
+    dependencies=[Depends(verify_csrf), Depends(fresh_journeys)],
+)
+async def save_journey(
+    request: Request,
+    slug: str,
+    ctx: PageContext = Depends(page_context),
+    admin: Principal = Depends(require_admin),
+    session: Session = Depends(db_session),
+):
+    form = await request.form()
+    source = str(form.get("source", "")).replace("\r\n", "\n")
+    keys = {
+        s.slug for s in session.scalars(select(catalog.Service).where(catalog.Service.status == "active"))
+    }
+    try:
+        journeys.save_revision(
+            session, slug=slug, source=source, author_id=admin.user_id, catalog_keys=keys, now=utcnow()
+        )
+    except ValidationFailed as failed:
+        return _journey_page(
+            request, ctx, session, slug, source=source, status_code=422, problems=failed.problems
+        )
+    return RedirectResponse(f"{ctx.urls.prefix}/admin/journeys/{slug}?done=1", status_code=303)

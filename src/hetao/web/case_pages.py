@@ -13,6 +13,7 @@ from hetao.accounts import Principal
 from hetao.core.db import utcnow
 from hetao.core.errors import NotFound, ValidationFailed
 from hetao.core.i18n import N_
+from hetao.http.deps import fresh_journeys
 from hetao.web.account_pages import field_errors
 from hetao.web.auth import SignInRequired, current_principal, require_principal, verify_csrf
 from hetao.web.case_files import file_response, upload_root
@@ -115,7 +116,11 @@ def apply_page(slug: str, ctx: PageContext = Depends(page_context)):
     return RedirectResponse(ctx.urls.journey_plan(slug), status_code=303)
 
 
-@router.post("/{lp}/journeys/{slug}/apply", include_in_schema=False, dependencies=[Depends(verify_csrf)])
+@router.post(
+    "/{lp}/journeys/{slug}/apply",
+    include_in_schema=False,
+    dependencies=[Depends(verify_csrf), Depends(fresh_journeys)],
+)
 async def apply(
     request: Request,
     slug: str,

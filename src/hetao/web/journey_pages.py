@@ -14,6 +14,7 @@ from fastapi.responses import RedirectResponse
 from sqlalchemy.orm import Session
 
 from hetao.core.errors import NotFound, ValidationFailed
+from hetao.http.deps import fresh_journeys
 from hetao.journeys import (
     Answers,
     Journey,
@@ -38,7 +39,7 @@ from hetao.web.journey_state import clear_answers, read_answers, write_answers
 from hetao.web.journey_views import parse_start, plan_view
 from hetao.web.templating import render
 
-router = APIRouter()
+router = APIRouter(dependencies=[Depends(fresh_journeys)])
 
 #: Plans start "today" in the zone's time, whatever the server's clock zone.
 ZONE = ZoneInfo("Asia/Shanghai")
