@@ -198,9 +198,6 @@ async def save_answers(
         cases.save_answers(session, principal, case_id, values, version=_version(form), now=utcnow())
     except ValidationFailed as failed:
         return _invalid(request, ctx, session, principal, case, failed, values)
-    target = "submit" if form.get("then") == "submit" else "saved"
-    if target == "submit":
-        return await _submit(request, ctx, session, principal, case_id, case.version)
     return RedirectResponse(case_url(ctx, case_id, done="saved") + "#answers", status_code=303)
 
 

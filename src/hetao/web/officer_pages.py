@@ -20,7 +20,7 @@ from hetao.web.labels import event_labels, task_state_labels
 from hetao.web.templating import render
 
 router = APIRouter()
-QUEUE_STATES = ("ready", "in_progress", "supplement_requested", "waiting", "approved", "rejected")
+QUEUE_STATES = cases.handling.QUEUE_STATES
 
 
 def require_officer(principal: Principal = Depends(require_principal)) -> Principal:
