@@ -20,6 +20,7 @@ from sqlalchemy.orm import sessionmaker
 
 from hetao.catalog import load_sample
 from hetao.core.settings import Settings
+from hetao.hall import load_hall_sample
 from hetao.storage.database import make_engine, unit_of_work
 from hetao.storage.migrate import upgrade
 
@@ -92,6 +93,7 @@ def seeded_engine(backend, tmp_path_factory):
     upgrade(engine)
     with unit_of_work(sessionmaker(bind=engine, expire_on_commit=False)) as session:
         load_sample(session)
+        load_hall_sample(session)
     yield engine
     engine.dispose()
     if backend == "postgresql" and not os.environ.get("HETAO_TEST_PG_URL"):

@@ -19,6 +19,7 @@ from hetao.core.db import utcnow
 from hetao.core.errors import ValidationFailed
 from hetao.core.locales import LOCALES
 from hetao.core.settings import load_settings
+from hetao.hall import load_hall_sample
 from hetao.storage.database import make_engine, make_session_factory, unit_of_work
 from hetao.storage.migrate import upgrade
 
@@ -69,6 +70,9 @@ def serve(
             if catalogue_is_empty(session):
                 report = load_sample(session)
                 typer.echo(f"Loaded the illustrative sample data: {dict(report.created)}")
+            hall_report = load_hall_sample(session)
+            if hall_report:
+                typer.echo(f"Loaded the hall's illustrative sample content: {hall_report}")
             created = create_demo_accounts(session, department_ids=department_ids(session), now=utcnow())
             if created:
                 typer.echo(

@@ -1,0 +1,15 @@
+"""The service hall (一門): counters, appointments, queue tickets, rooms, events, information and ratings."""
+
+from hetao.hall.counters import counters_serving, get_counter, list_counters, opening_periods
+from hetao.hall.models import Counter
+from hetao.hall.sample import hall_is_empty, load_hall_sample
+
+__all__ = [
+    "Counter",
+    "counters_serving",
+    "get_counter",
+    "hall_is_empty",
+    "list_counters",
+    "load_hall_sample",
+    "opening_periods",
+]
