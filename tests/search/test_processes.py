@@ -48,6 +48,7 @@ def test_an_edit_in_one_process_is_found_by_another_within_two_seconds(empty_db_
             except httpx.TransportError:
                 assert server.poll() is None and time.monotonic() < deadline
                 time.sleep(0.3)
+        assert "results" in before, before
         assert not any("Zephyrine" in r["title"] for r in before["results"])
         with unit_of_work(factory) as s:
             doc = copy.deepcopy(export_document(s))

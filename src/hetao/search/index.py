@@ -5,6 +5,8 @@ documents whose content hash has no stored vector yet."""
 
 from __future__ import annotations
 
+import hashlib
+import json
 import logging
 import threading
 from collections import Counter
@@ -19,9 +21,10 @@ from hetao.core.db import utcnow
 from hetao.search.backends import EmbeddingBackend, get_backend
 from hetao.search.bm25 import BM25Index
 from hetao.search.documents import FIELD_WEIGHTS, SearchDocument, build_documents
-from hetao.search.models import SearchEmbedding
+from hetao.search.models import SearchEmbedding, SearchTerms
 from hetao.search.params import DEFAULT_PARAMS
 from hetao.search.text import Vocabulary, analyze
+from hetao.search.text.fingerprint import analyzer_fingerprint
 
 log = logging.getLogger(__name__)
 
@@ -45,6 +48,8 @@ class SearchIndex:
     #: answer cards already built from this catalogue version, by (service id, also ids, locale):
     #: loading a service with its documents is most of a search's time after the query embedding
     cards: dict[tuple, object] = field(default_factory=dict)
+    #: analysed terms not yet stored, by document position: (fields hash, {field: {term: count}})
+    pending_terms: dict[int, tuple[str, dict]] = field(default_factory=dict)
 
     @property
     def missing_vectors(self) -> list[int]:
@@ -117,17 +122,51 @@ def _centroid(matrix: np.ndarray) -> np.ndarray:
     return mean / norm if norm else mean
 
 
-def weighted_terms(doc: SearchDocument, only: tuple[str, ...] | None = None) -> Counter:
+def fields_hash(doc: SearchDocument) -> str:
+    return hashlib.sha256(json.dumps(doc.fields, sort_keys=True, ensure_ascii=False).encode()).hexdigest()
+
+
+def analysed_fields(doc: SearchDocument) -> dict[str, dict[str, int]]:
+    """The index terms of each non-empty field of ``doc``, with their counts."""
+    return {name: dict(Counter(analyze(text).tokens)) for name, text in doc.fields.items() if text}
+
+
+def weighted(fields: dict[str, dict[str, int]], only: tuple[str, ...] | None = None) -> Counter:
+    """Term weights of a document: each field's counts times the field's weight."""
     terms: Counter = Counter()
-    for name, text in doc.fields.items():
+    for name, counts in fields.items():
         if only is not None and name not in only:
             continue
-        if not text:
-            continue
         weight = FIELD_WEIGHTS.get(name, 1.0)
-        for token in analyze(text).tokens:
-            terms[token] += weight
+        for token, n in counts.items():
+            terms[token] += weight * n
     return terms
+
+
+def weighted_terms(doc: SearchDocument, only: tuple[str, ...] | None = None) -> Counter:
+    return weighted(analysed_fields(doc), only)
+
+
+def _analysed(session: Session, docs: list[SearchDocument]) -> tuple[list[dict], dict[int, tuple[str, dict]]]:
+    """Each document's analysed fields, from the stored terms where the fields are unchanged; the rest
+    are analysed now and returned as pending (to be stored outside the reader's transaction)."""
+    fingerprint = analyzer_fingerprint()
+    stored = {
+        (row.owner_type, row.owner_id): (row.fields_hash, row.terms)
+        for row in session.scalars(select(SearchTerms).where(SearchTerms.analyzer == fingerprint))
+    }
+    out: list[dict] = []
+    pending: dict[int, tuple[str, dict]] = {}
+    for i, d in enumerate(docs):
+        digest = fields_hash(d)
+        hit = stored.get((d.type, d.id))
+        if hit is not None and hit[0] == digest:
+            out.append(hit[1])
+            continue
+        fields = analysed_fields(d)
+        out.append(fields)
+        pending[i] = (digest, fields)
+    return out, pending
 
 
 def build_index(
@@ -135,10 +174,11 @@ def build_index(
 ) -> SearchIndex:
     token = current_token(session) if token is None else token
     docs = build_documents(session)
-    term_counts = [weighted_terms(d) for d in docs]
+    fields, pending = _analysed(session, docs)
+    term_counts = [weighted(f) for f in fields]
     vocabulary = Vocabulary(t for counts in term_counts for t in counts)
     bm25 = BM25Index(term_counts)
-    names = BM25Index([weighted_terms(d, only=("name",)) for d in docs])
+    names = BM25Index([weighted(f, only=("name",)) for f in fields])
     has_vector = np.zeros(len(docs), dtype=bool)
     counts = np.array([len(d.passages) for d in docs], dtype=np.int64)
     starts = np.concatenate([[0], np.cumsum(counts)[:-1]]).astype(np.int64) if len(docs) else counts
@@ -164,8 +204,47 @@ def build_index(
         for i in np.flatnonzero(has_vector):
             centroids[i] = _centroid(vectors[starts[i] : starts[i] + counts[i]])
     return SearchIndex(
-        token, backend, docs, bm25, vocabulary, names, vectors, has_vector, starts, counts, centroids
+        token,
+        backend,
+        docs,
+        bm25,
+        vocabulary,
+        names,
+        vectors,
+        has_vector,
+        starts,
+        counts,
+        centroids,
+        pending_terms=pending,
     )
+
+
+def store_terms(factory: sessionmaker, index: SearchIndex) -> int:
+    """Store the index's pending analysed terms in their own transaction; returns how many rows.
+    Another process storing the same rows first is no error: its terms are the same."""
+    pending = dict(index.pending_terms)
+    if not pending:
+        return 0
+    fingerprint = analyzer_fingerprint()
+    session = factory()
+    try:
+        with session.begin():
+            for i, (digest, fields) in pending.items():
+                d = index.documents[i]
+                row = session.get(SearchTerms, (d.type, d.id, fingerprint))
+                if row is None:
+                    row = SearchTerms(owner_type=d.type, owner_id=d.id, analyzer=fingerprint)
+                    session.add(row)
+                row.fields_hash = digest
+                row.terms = fields
+                row.updated_at = utcnow()
+    except Exception:
+        log.info("search terms were stored concurrently; keeping the stored ones", exc_info=True)
+    finally:
+        session.close()
+    for i in pending:
+        index.pending_terms.pop(i, None)
+    return len(pending)
 
 
 def store_vectors(
@@ -275,7 +354,7 @@ class IndexManager:
             if index is None or index.token != token or not token:
                 index = build_index(session, backend=self.backend, token=token)
                 self._index = index
-                if index.missing_vectors and self.background:
+                if (index.missing_vectors or index.pending_terms) and self.background:
                     self._ensure_thread()
                     self._wake.set()
         return index
@@ -284,6 +363,7 @@ class IndexManager:
         """Bring the index, vectors included, up to date and return (index, vectors computed)."""
         with self.factory() as session:
             index = build_index(session, backend=self.backend)
+        store_terms(self.factory, index)
         computed = compute_missing_vectors(self.factory, index) if index.backend is not None else 0
         self._index = index
         return index, computed
@@ -298,7 +378,14 @@ class IndexManager:
             self._wake.wait(timeout=30)
             self._wake.clear()
             index = self._index
-            if index is None or not index.missing_vectors:
+            if index is None:
+                continue
+            if index.pending_terms:
+                try:
+                    store_terms(self.factory, index)
+                except Exception:
+                    log.exception("storing analysed search terms failed; the next start analyses again")
+            if not index.missing_vectors:
                 continue
             try:
                 n = compute_missing_vectors(self.factory, index, stop=self._stop)

@@ -1,10 +1,11 @@
-"""Stored search data: embeddings (a cache keyed by content hash) and queries that found nothing."""
+"""Stored search data: embeddings and analysed terms (caches keyed by content hash) and queries that
+found nothing."""
 
 from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import DateTime, Integer, LargeBinary, String, UniqueConstraint
+from sqlalchemy import JSON, DateTime, Integer, LargeBinary, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from hetao.core.db import Base, utcnow
@@ -36,3 +37,19 @@ class SearchMiss(Base):
     count: Mapped[int] = mapped_column(Integer, default=1)
     first_seen: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     last_seen: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow, index=True)
+
+
+class SearchTerms(Base):
+    """The analysed index terms of one searchable document, per field, valid for one analyser and one
+    hash of the document's fields: a cache that spares each new process re-segmenting the catalogue."""
+
+    __tablename__ = "search_terms"
+
+    owner_type: Mapped[str] = mapped_column(String(24), primary_key=True)
+    owner_id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    #: Fingerprint of the analyser (its code version and dictionaries): another analyser, another row.
+    analyzer: Mapped[str] = mapped_column(String(16), primary_key=True)
+    fields_hash: Mapped[str] = mapped_column(String(64))
+    #: {field: {term: count}}
+    terms: Mapped[dict] = mapped_column(JSON)
+    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)

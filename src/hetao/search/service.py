@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import logging
 import re
 from collections import Counter
 from dataclasses import dataclass, field
 
 from sqlalchemy import select, update
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlalchemy.orm import Session
 
 from hetao.catalog import load_services
@@ -21,6 +22,8 @@ from hetao.search.index import IndexManager, SearchIndex
 from hetao.search.models import SearchMiss
 from hetao.search.params import DEFAULT_PARAMS, RankingParams
 from hetao.search.text import did_you_mean
+
+log = logging.getLogger(__name__)
 
 MAX_QUERY = 200
 TYPES = ("service", "organization")
@@ -218,17 +221,25 @@ def scrub(text: str) -> str:
 
 def record_miss(session: Session, query: str, locale: str) -> None:
     """Count a question without a good answer. Two requests recording the same new question at once
-    meet on the unique constraint: the loser's insert is rolled back to a savepoint and it counts."""
+    meet on the unique constraint: the loser's insert is rolled back to a savepoint and it counts.
+    The count is a statistic: when SQLite cannot turn the search's read transaction into a write (a
+    background job wrote meanwhile), it is skipped with a warning rather than failing the search."""
     clean = scrub(query)
     where = (SearchMiss.query == clean, SearchMiss.locale == locale)
-    if session.scalar(select(SearchMiss.id).where(*where)) is None:
-        try:
-            with session.begin_nested():
-                session.add(SearchMiss(query=clean, locale=locale, count=1))
-            return
-        except IntegrityError:
-            pass
-    session.execute(update(SearchMiss).where(*where).values(count=SearchMiss.count + 1, last_seen=utcnow()))
+    try:
+        with session.begin_nested():
+            if session.scalar(select(SearchMiss.id).where(*where)) is None:
+                try:
+                    with session.begin_nested():
+                        session.add(SearchMiss(query=clean, locale=locale, count=1))
+                    return
+                except IntegrityError:
+                    pass
+            session.execute(
+                update(SearchMiss).where(*where).values(count=SearchMiss.count + 1, last_seen=utcnow())
+            )
+    except OperationalError:
+        log.warning("a question without an answer was not counted: the database was busy", exc_info=True)
 
 
 def list_misses(session: Session, *, limit: int = 50) -> list[SearchMiss]:

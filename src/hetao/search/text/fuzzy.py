@@ -356,12 +356,15 @@ class Vocabulary:
         return piece not in ZH_STOP_WORDS and (len(piece) == 1 or piece not in self)
 
     def _correct_run(self, run: str) -> tuple[str, list[tuple[str, str]]]:
-        longest = self._chinese_index().longest
-        if longest < 2 or len(run) < 2:
+        if len(run) < 2:
             return run, []
         pieces = cut(run)
         suspicious = [self._suspicious(p) for p in pieces]
         if not any(suspicious):
+            return run, []
+        # The pinyin index is built only when a run holds something to correct.
+        longest = self._chinese_index().longest
+        if longest < 2:
             return run, []
         out: list[str] = []
         fixes: list[tuple[str, str]] = []
