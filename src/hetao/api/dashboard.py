@@ -67,8 +67,8 @@ def require_admin_session(request: Request, session: Session = Depends(db_sessio
     return principal
 
 
-def _department_names(session: Session, locale: str) -> dict[str, str]:
-    rows = session.scalars(select(directory.Organization).where(directory.Organization.kind == "department"))
+def _organisation_names(session: Session, ids: set[str], locale: str) -> dict[str, str]:
+    rows = session.scalars(select(directory.Organization).where(directory.Organization.id.in_(ids)))
     return {org.id: org.text("name", locale).value for org in rows}
 
 
@@ -90,8 +90,8 @@ def get_dashboard(
 ):
     today = local_date(utcnow())
     period = parse_range(start, end, today=today)
-    names = _department_names(session, locale)
     compliance = cases.compliance_by_department(session, period=period, today=today)
+    names = _organisation_names(session, {c.department_id for c in compliance if c.department_id}, locale)
     return DashboardRead(
         **{"from": period.start},
         to=period.end,

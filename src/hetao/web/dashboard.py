@@ -8,15 +8,15 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
 
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from hetao import cases, search
+from hetao import cases, directory, search
 from hetao.core.locales import AUTONYM
 from hetao.core.periods import DateRange, local_date
 from hetao.web.charts import Chart, DataTable, Series, bar_chart, daily_chart, distribution_chart, number
 from hetao.web.charts import stacked_bar_chart as stacked
 from hetao.web.context import PageContext
-from hetao.web.departments import department_names
 from hetao.web.labels import rating_labels
 
 
@@ -42,14 +42,20 @@ class Section:
     notes: list[str] = field(default_factory=list)
 
 
+def organisation_names(session: Session, ids: set[str], locale: str) -> dict[str, str]:
+    """Names of the organisations handling steps: departments, and others such as partner banks."""
+    rows = session.scalars(select(directory.Organization).where(directory.Organization.id.in_(ids)))
+    return {org.id: org.text("name", locale).value for org in rows}
+
+
 def _table_or_none(table: DataTable, values: list[int]) -> DataTable | None:
     return table if any(values) else None
 
 
 def compliance_section(d: DashboardInput) -> Section:
     t = d.ctx.t
-    names = department_names(d.session, d.ctx.locale)
     rows = cases.compliance_by_department(d.session, period=d.period, today=d.today)
+    names = organisation_names(d.session, {r.department_id for r in rows if r.department_id}, d.ctx.locale)
     rows.sort(key=lambda r: names.get(r.department_id or "", "\uffff"))
     labels = [names.get(r.department_id or "", t.gettext("No department")) for r in rows]
     on_time, late = [r.on_time for r in rows], [r.late for r in rows]
