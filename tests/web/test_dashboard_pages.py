@@ -55,6 +55,15 @@ def activity(session_factory):
         rating_row(s, first, 2, at("2025-03-22"))
         s.add(
             SearchMiss(
+                query="無人機",
+                locale="zh-Hant",
+                count=1,
+                first_seen=at("2025-03-04"),
+                last_seen=at("2025-03-04"),
+            )
+        )
+        s.add(
+            SearchMiss(
                 query='visa <for> "pets" & cats',
                 locale="en",
                 count=3,
@@ -113,6 +122,7 @@ def test_the_tables_hold_the_figures_of_the_data(app, activity):
 
     misses = table(page, "Most frequent questions that found nothing")
     assert misses['visa <for> "pets" & cats'] == ["English", "3", "2025-03-08"]
+    assert page.soup.find("th", string="無人機")["lang"] == "zh-Hant-HK"  # not the page's language
     assert "<for>" not in page.text.replace("visa &lt;for&gt;", "")  # escaped everywhere
 
     assert soup.select_one("link[rel=alternate][type='application/json']")["href"].startswith(

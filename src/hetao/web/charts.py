@@ -387,6 +387,8 @@ class DataTable:
     caption: str
     head: Sequence[str]
     rows: Sequence[tuple[str, Sequence[str]]]
+    #: The HTML language of each row heading, when it may differ from the page's (e.g. questions).
+    row_langs: Sequence[str | None] = ()
 
 
 @dataclass(frozen=True)

@@ -12,7 +12,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from hetao import cases, directory, search
-from hetao.core.locales import AUTONYM
+from hetao.core.locales import AUTONYM, HTML_LANG
 from hetao.core.periods import DateRange, local_date
 from hetao.web.charts import Chart, DataTable, Series, bar_chart, daily_chart, distribution_chart, number
 from hetao.web.charts import stacked_bar_chart as stacked
@@ -221,6 +221,7 @@ def misses_section(d: DashboardInput) -> Section:
             (m.query, [AUTONYM.get(m.locale, m.locale), number(m.count), local_date(m.last_seen).isoformat()])
             for m in misses
         ],
+        row_langs=[HTML_LANG.get(m.locale) for m in misses],
     )
     return Section(
         key="misses",
