@@ -11,6 +11,7 @@ from fastapi.staticfiles import StaticFiles
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from hetao import __version__
+from hetao.api import dashboard as dashboard_api
 from hetao.api import hsds as hsds_api
 from hetao.api import journeys as journeys_api
 from hetao.api import search as search_api
@@ -27,6 +28,7 @@ from hetao.web import (
     admin_pages,
     case_pages,
     catalog_pages,
+    dashboard_pages,
     directory_pages,
     errors,
     journey_pages,
@@ -79,6 +81,7 @@ def create_app(settings: Settings | None = None, *, engine=None) -> FastAPI:
     app.include_router(search_api.router)
     app.include_router(v1_api.router)
     app.include_router(journeys_api.router)
+    app.include_router(dashboard_api.router)
     app.include_router(hsds_api.router)
     app.include_router(catalog_pages.router)
     app.include_router(directory_pages.router)
@@ -86,6 +89,7 @@ def create_app(settings: Settings | None = None, *, engine=None) -> FastAPI:
     app.include_router(account_pages.router)
     app.include_router(admin_pages.router)
     app.include_router(admin_catalogue.router)
+    app.include_router(dashboard_pages.router)
     app.include_router(journey_pages.router)
     app.include_router(case_pages.router)
     app.include_router(officer_pages.router)

@@ -32,6 +32,12 @@ from hetao.cases.handling import (
     request_supplement,
 )
 from hetao.cases.models import AuditHead, Case, CaseDocument, CaseEvent, Rating, Supplement, Task, Upload
+from hetao.cases.statistics import (
+    Compliance,
+    compliance_by_department,
+    ratings_distribution,
+    submissions_per_day,
+)
 from hetao.cases.uploads import MAX_BYTES, path_for
 
 __all__ = [
@@ -41,6 +47,7 @@ __all__ = [
     "Case",
     "CaseDocument",
     "CaseEvent",
+    "Compliance",
     "QueueFilter",
     "Rating",
     "StaleCase",
@@ -55,6 +62,7 @@ __all__ = [
     "cases_of",
     "document_names",
     "claim",
+    "compliance_by_department",
     "events_of",
     "field_specs_for",
     "is_overdue",
@@ -69,11 +77,13 @@ __all__ = [
     "path_for",
     "queue",
     "rate",
+    "ratings_distribution",
     "reject",
     "request_supplement",
     "save_answers",
     "start_application",
     "submit",
+    "submissions_per_day",
     "verify",
     "withdraw",
 ]

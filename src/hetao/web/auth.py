@@ -16,14 +16,13 @@ from urllib.parse import urlsplit
 from fastapi import Depends, Request
 from sqlalchemy.orm import Session
 
-from hetao import accounts
 from hetao.accounts import Principal
-from hetao.core.db import utcnow
 from hetao.core.errors import HetaoError
 from hetao.core.i18n import N_
 from hetao.http.deps import db_session
+from hetao.http.sessions import SESSION_COOKIE as SESSION_COOKIE
+from hetao.http.sessions import cookie_principal
 
-SESSION_COOKIE = "hetao_session"
 CSRF_COOKIE = "hetao_csrf"
 CSRF_FIELD = "csrf_token"
 
@@ -67,11 +66,7 @@ async def verify_csrf(request: Request) -> None:
 
 def current_principal(request: Request, session: Session = Depends(db_session)) -> Principal | None:
     """The signed-in person, or None. Uses the request's unit of work."""
-    if hasattr(request.state, "principal"):
-        return request.state.principal
-    principal = accounts.session_principal(session, request.cookies.get(SESSION_COOKIE), now=utcnow())
-    request.state.principal = principal
-    return principal
+    return cookie_principal(request, session)
 
 
 def require_principal(
