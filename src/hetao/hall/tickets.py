@@ -93,6 +93,11 @@ def utc_naive(value: datetime) -> datetime:
     return value.astimezone(UTC).replace(tzinfo=None) if value.tzinfo else value
 
 
+def local_time(value: datetime) -> datetime:
+    """A stored timestamp (UTC, with or without its zone) in the hall's time zone."""
+    return (value if value.tzinfo else value.replace(tzinfo=UTC)).astimezone(ZONE)
+
+
 def _utc(now: datetime) -> datetime:
     return now.astimezone(UTC) if now.tzinfo else now.replace(tzinfo=UTC)
 
