@@ -40,6 +40,8 @@ ZONE = ZoneInfo("Asia/Shanghai")
 LETTERS: dict[str, str] = {c.value: "ABCDEFGHI"[i] for i, c in enumerate(Category)}
 #: Handling time assumed for a category with no served ticket in the window below.
 DEFAULT_HANDLING_MINUTES = 8.0
+#: The rolling average never counts less than this per person (a ticket finished at once is not free).
+MIN_HANDLING_MINUTES = 1.0
 #: The rolling average of handling time: the last this many served tickets of the category…
 HANDLING_SAMPLE = 20
 #: …served in the last this many days.
@@ -443,7 +445,8 @@ def transfer(
 
 def average_handling_minutes(session: Session, category: str, *, now: datetime) -> float:
     """Mean handling time (start to finish) of the last ``HANDLING_SAMPLE`` tickets of the category
-    served in the last ``HANDLING_WINDOW_DAYS`` days; ``DEFAULT_HANDLING_MINUTES`` when none."""
+    served in the last ``HANDLING_WINDOW_DAYS`` days, at least ``MIN_HANDLING_MINUTES``;
+    ``DEFAULT_HANDLING_MINUTES`` when none."""
     rows = session.execute(
         select(Ticket.started_at, Ticket.finished_at)
         .where(
@@ -458,7 +461,7 @@ def average_handling_minutes(session: Session, category: str, *, now: datetime) 
     ).all()
     if not rows:
         return DEFAULT_HANDLING_MINUTES
-    return sum(_minutes(s, f) for s, f in rows) / len(rows)
+    return max(MIN_HANDLING_MINUTES, sum(_minutes(s, f) for s, f in rows) / len(rows))
 
 
 def estimate_minutes(ahead: int, average: float, counters: int) -> int | None:

@@ -6,6 +6,7 @@ the board in place from ``GET /api/v1/hall/board``."""
 
 from __future__ import annotations
 
+import segno
 from fastapi import APIRouter, Depends, Request
 from sqlalchemy.orm import Session
 
@@ -28,6 +29,7 @@ def board_page(
     request: Request, ctx: PageContext = Depends(page_context), session: Session = Depends(db_session)
 ):
     board = board_read(session, locale=ctx.locale, now=utcnow())
+    take_url = str(request.base_url).rstrip("/") + f"/{URL_PREFIX[ctx.locale]}/hall/tickets/new"
     response = render(
         request,
         "hall/board.html",
@@ -36,7 +38,8 @@ def board_page(
         json_url=f"/api/v1/hall/board?lang={ctx.locale}",
         refresh_seconds=REFRESH_SECONDS,
         poll_seconds=POLL_SECONDS,
-        take_url=f"/{URL_PREFIX[ctx.locale]}/hall/tickets/new",
+        take_url=take_url,
+        take_qr=segno.make(take_url, error="m").svg_data_uri(scale=5, border=2, dark="#000", light="#fff"),
     )
     response.headers["Cache-Control"] = "no-store"
     return response
