@@ -237,6 +237,15 @@ def test_estimated_wait_uses_the_rolling_average_and_the_counters_serving(sessio
     assert hall.estimate_minutes(3, 8, 0) is None
 
 
+def test_a_ticket_finished_at_once_still_counts_a_minute(session):
+    window = counter(session, "C01")
+    take(session)
+    t = hall.call_next(session, counter=window, now=minutes(1))
+    t = hall.start_serving(session, ticket_id=t.id, counter=window, version=t.version, now=minutes(1))
+    hall.finish(session, ticket_id=t.id, counter=window, version=t.version, now=minutes(1))
+    assert hall.average_handling_minutes(session, "tax", now=minutes(2)) == 1
+
+
 def test_the_board_shows_the_latest_calls_first(session):
     for i in range(3):
         take(session, "finance", at=i)

@@ -308,7 +308,6 @@ def _act(
     ticket = session.get(Ticket, ticket_id)
     if ticket is None:
         raise TicketNotFound()
-    session.refresh(ticket)
     moved = session.execute(
         update(Ticket)
         .where(
