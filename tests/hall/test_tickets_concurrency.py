@@ -95,6 +95,19 @@ def test_one_waiting_ticket_goes_to_exactly_one_of_two_counters(factory):
         assert ticket.state == "called" and ticket.version == 2
 
 
+def test_two_officers_at_one_counter_never_exceed_its_capacity(factory):
+    with unit_of_work(factory) as session:
+        for _ in range(2):
+            hall.take_ticket(session, category="tax", now=NOW)
+
+    def call(i: int) -> str:
+        with unit_of_work(factory, write=True) as session:
+            return hall.call_next(session, counter=hall.get_counter(session, "C01"), now=NOW).code
+
+    outcomes = run_together(2, call)
+    assert sorted(outcomes.values()) == ["H001", "hall.counter_busy"], outcomes
+
+
 def test_two_clicks_on_finish_serve_once(factory):
     with unit_of_work(factory) as session:
         hall.take_ticket(session, category="tax", now=NOW)

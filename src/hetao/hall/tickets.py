@@ -252,6 +252,9 @@ def call_next(session: Session, *, counter: Counter, now: datetime, officer_id: 
     """Call the first waiting ticket for ``counter``. Atomic: each candidate is taken by a
     conditional UPDATE (state still "waiting"); when another counter took it first, the next one is
     tried."""
+    # Calls at one counter queue behind each other (the row lock; SQLite writers are serialised
+    # anyway), so two officers at one counter cannot together exceed its capacity.
+    session.execute(select(Counter.id).where(Counter.id == counter.id).with_for_update())
     active = session.scalar(
         select(func.count(Ticket.id)).where(Ticket.counter_id == counter.id, Ticket.state.in_(ACTIVE_STATES))
     )
