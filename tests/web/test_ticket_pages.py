@@ -4,6 +4,7 @@ display board and its JSON twin, and the officer's hall console with its refusal
 from __future__ import annotations
 
 import re
+from datetime import UTC, datetime
 
 import pytest
 
@@ -94,6 +95,17 @@ def test_taking_a_ticket_needs_the_form_token(client):
     client.get("/en/hall/tickets/new")
     response = client.post("/en/hall/tickets", data={"category": "tax"})
     assert response.status_code == 403
+
+
+def test_a_ticket_of_an_earlier_day_says_so(client, session_factory):
+    with session_factory() as s, s.begin():
+        old = hall.take_ticket(s, category="tax", now=datetime(2026, 3, 2, 2, 0, tzinfo=UTC))
+    page = client.get(f"/en/hall/tickets/{old.token}")
+    assert (
+        "This ticket was for 2026-03-02 and was not called."
+        in page.soup.select_one("#ticket-state").get_text()
+    )
+    assert "Estimated wait" not in page.text
 
 
 def test_an_unknown_ticket_is_not_found(client):

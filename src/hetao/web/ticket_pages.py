@@ -103,6 +103,8 @@ def ticket_page(
         taken_at=hall.local_time(ticket.taken_at),
         counter=ticket.counter,
         new=request.query_params.get("new") == "1",
+        # A ticket of an earlier day that was never served: the queue it was in has closed.
+        expired=ticket.day < hall.local_day(now) and ticket.state == hall.TicketState.waiting,
     )
     # The address is the ticket's only key: keep it out of referrers and search engines.
     response.headers["Referrer-Policy"] = "no-referrer"
