@@ -12,6 +12,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from hetao import __version__
 from hetao.api import dashboard as dashboard_api
+from hetao.api import hall as hall_api
 from hetao.api import hsds as hsds_api
 from hetao.api import journeys as journeys_api
 from hetao.api import search as search_api
@@ -26,15 +27,18 @@ from hetao.web import (
     account_pages,
     admin_catalogue,
     admin_pages,
+    board_pages,
     case_pages,
     catalog_pages,
     dashboard_pages,
     directory_pages,
     errors,
+    hall_console_pages,
     journey_pages,
     officer_pages,
     search_pages,
     site,
+    ticket_pages,
 )
 from hetao.web.auth import SignInRequired
 from hetao.web.middleware import SiteHeaders
@@ -93,4 +97,8 @@ def create_app(settings: Settings | None = None, *, engine=None) -> FastAPI:
     app.include_router(journey_pages.router)
     app.include_router(case_pages.router)
     app.include_router(officer_pages.router)
+    app.include_router(hall_api.router)
+    app.include_router(ticket_pages.router)
+    app.include_router(board_pages.router)
+    app.include_router(hall_console_pages.router)
     return app
