@@ -17,6 +17,7 @@ from hetao.api import search as search_api
 from hetao.api import v1 as v1_api
 from hetao.core.errors import HetaoError
 from hetao.core.settings import Settings, load_settings
+from hetao.http import health
 from hetao.notify import backend_from_settings
 from hetao.notify.runner import OutboxRunner
 from hetao.search import IndexManager
@@ -75,6 +76,7 @@ def create_app(settings: Settings | None = None, *, engine=None) -> FastAPI:
     app.add_exception_handler(RequestValidationError, errors.validation_error_handler)
     app.add_exception_handler(Exception, errors.unexpected_error_handler)
     app.mount("/static", StaticFiles(directory=str(files("hetao").joinpath("web", "static"))), name="static")
+    app.include_router(health.router)
     app.include_router(site.router)
     app.include_router(search_api.router)
     app.include_router(v1_api.router)
