@@ -99,6 +99,9 @@ async def unexpected_error_handler(request: Request, exc: Exception):
     # page the same headers as every other response.
     for name, value in security_headers(secure=request.app.state.settings.secure_cookies).items():
         response.headers.setdefault(name, value)
+    request_id = getattr(request.state, "request_id", None)
+    if request_id:
+        response.headers["X-Request-ID"] = request_id
     return response
 
 
