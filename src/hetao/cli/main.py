@@ -13,6 +13,7 @@ from tqdm import tqdm
 from hetao.accounts.demo import DEMO_PASSWORD, create_demo_accounts
 from hetao.catalog import catalogue_is_empty, export_document, import_document, load_sample
 from hetao.catalog.checks import check_database
+from hetao.cli.backup_commands import backup_command, restore_command
 from hetao.cli.case_commands import audit_app
 from hetao.cli.search_commands import eval_app, index_app, misses_command, search_command
 from hetao.cli.user_commands import department_ids, outbox_app, users_app
@@ -35,6 +36,8 @@ app.add_typer(audit_app, name="audit")
 app.add_typer(outbox_app, name="outbox")
 app.command("search")(search_command)
 app.command("misses")(misses_command)
+app.command("backup")(backup_command)
+app.command("restore")(restore_command)
 
 MAX_IMPORT_BYTES = 200 * 1024 * 1024
 
