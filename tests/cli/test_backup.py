@@ -12,8 +12,8 @@ import pytest
 from sqlalchemy import func, inspect, select, text
 from typer.testing import CliRunner
 
-from hetao.catalog import load_sample
 from hetao.cases.uploads import store
+from hetao.catalog import load_sample
 from hetao.cli import app
 from hetao.core.settings import Settings
 from hetao.storage.database import make_engine, make_session_factory, unit_of_work

@@ -83,6 +83,7 @@ def test_unexpected_errors_are_logged_with_status_500_and_echo_the_id(light_app,
     request_id = response.headers["x-request-id"]
     [line] = [entry for entry in json_lines() if entry["request_id"] == request_id]
     assert line["status"] == 500 and line["route"] == "/en/boom"
+    assert line["level"] == "ERROR" and "RuntimeError: boom" in line["exception"]
 
 
 def test_the_process_configuration_masks_personal_data_in_json(capsys):

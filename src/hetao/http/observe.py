@@ -48,8 +48,12 @@ class RequestObserver:
                 message = {**message, "headers": [*headers, (HEADER, request_id.encode())]}
             await send(message)
 
+        failed = False
         try:
             await self.app(scope, receive, send_with_id)
+        except Exception:
+            failed = True  # the traceback goes on the access line, with the request id
+            raise
         finally:
             seconds = time.perf_counter() - start
             route = route_label(scope)
@@ -57,7 +61,8 @@ class RequestObserver:
                 route = STATIC
             method = scope.get("method", "GET")
             observe_request(route=route, method=method, status=status, seconds=seconds)
-            access_log.info(
+            access_log.log(
+                logging.ERROR if failed else logging.INFO,
                 "%s %s %d %.1f ms",
                 method,
                 route,
@@ -70,5 +75,6 @@ class RequestObserver:
                     "status": status,
                     "duration_ms": round(seconds * 1000, 1),
                 },
+                exc_info=failed,
             )
             REQUEST_ID.reset(token)
