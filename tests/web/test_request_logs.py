@@ -87,15 +87,18 @@ def test_unexpected_errors_are_logged_with_status_500_and_echo_the_id(light_app,
 
 
 def test_the_process_configuration_masks_personal_data_in_json(capsys):
-    root = logging.getLogger()
-    saved = root.handlers[:], root.level
-    logging.config.dictConfig(logging_config(log_format="json", level="INFO"))
+    config = logging_config(log_format="json", level="INFO")
+    loggers = [logging.getLogger(), *(logging.getLogger(name) for name in config["loggers"])]
+    saved = [(lg, lg.handlers[:], lg.level, lg.propagate) for lg in loggers]
+    logging.config.dictConfig(config)
     try:
         logging.getLogger("hetao.test").warning("reset asked for %s", "chan@example.org")
-        [line] = capsys.readouterr().err.strip().splitlines()[-1:]
+        line = capsys.readouterr().err.strip().splitlines()[-1]
     finally:
-        root.handlers[:], _ = saved[0], None
-        root.setLevel(saved[1])
+        for logger, handlers, level, propagate in saved:
+            logger.handlers[:] = handlers
+            logger.setLevel(level)
+            logger.propagate = propagate
     entry = json.loads(line)
     assert entry["message"] == "reset asked for [email]"
     assert entry["logger"] == "hetao.test" and entry["request_id"] == "-"
