@@ -18,7 +18,9 @@ from hetao.api import journeys as journeys_api
 from hetao.api import search as search_api
 from hetao.api import v1 as v1_api
 from hetao.core.errors import HetaoError
-from hetao.core.settings import Settings, load_settings
+from hetao.core.settings import Settings, load_settings, validate_settings
+from hetao.http import health, metrics
+from hetao.http.observe import RequestObserver
 from hetao.notify import backend_from_settings
 from hetao.notify.runner import OutboxRunner
 from hetao.search import IndexManager
@@ -58,7 +60,7 @@ async def lifespan(app: FastAPI):
 
 
 def create_app(settings: Settings | None = None, *, engine=None) -> FastAPI:
-    settings = settings or load_settings()
+    settings = validate_settings(settings or load_settings())
     engine = engine or make_engine(settings)
     app = FastAPI(
         title="Hetao One-Stop API",
@@ -75,12 +77,15 @@ def create_app(settings: Settings | None = None, *, engine=None) -> FastAPI:
     app.state.mail_backend = backend_from_settings(settings)
     app.state.search_manager = IndexManager(engine, backend_name=settings.search_backend)
     app.add_middleware(SiteHeaders, secret_key=settings.secret_key, secure_cookies=settings.secure_cookies)
+    app.add_middleware(RequestObserver)  # outermost: times and logs everything inside it
     app.add_exception_handler(HetaoError, errors.hetao_error_handler)
     app.add_exception_handler(SignInRequired, errors.sign_in_required_handler)
     app.add_exception_handler(StarletteHTTPException, errors.http_error_handler)
     app.add_exception_handler(RequestValidationError, errors.validation_error_handler)
     app.add_exception_handler(Exception, errors.unexpected_error_handler)
     app.mount("/static", StaticFiles(directory=str(files("hetao").joinpath("web", "static"))), name="static")
+    app.include_router(health.router)
+    app.include_router(metrics.router)
     app.include_router(site.router)
     app.include_router(search_api.router)
     app.include_router(v1_api.router)

@@ -9,6 +9,7 @@ from hetao import search as search_domain
 from hetao.api.language import api_locale
 from hetao.catalog import Category
 from hetao.http.deps import db_session
+from hetao.http.metrics import observe_search
 from hetao.http.search_json import SearchRead, SearchResultRead, answer_read, result_url
 
 router = APIRouter(prefix="/api/v1", tags=["search"])
@@ -26,15 +27,16 @@ def search(
     locale: str = Depends(api_locale),
     session: Session = Depends(db_session),
 ):
-    outcome = search_domain.search(
-        session,
-        manager=request.app.state.search_manager,
-        query=q,
-        locale=locale,
-        limit=limit,
-        type=type,
-        category=category.value if category else None,
-    )
+    with observe_search("api"):
+        outcome = search_domain.search(
+            session,
+            manager=request.app.state.search_manager,
+            query=q,
+            locale=locale,
+            limit=limit,
+            type=type,
+            category=category.value if category else None,
+        )
     answers = [answer_read(c, locale) for c in outcome.answers]
     return SearchRead(
         query=outcome.query,

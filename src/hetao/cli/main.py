@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import sys
 from pathlib import Path
 
@@ -12,13 +13,15 @@ from tqdm import tqdm
 from hetao.accounts.demo import DEMO_PASSWORD, create_demo_accounts
 from hetao.catalog import catalogue_is_empty, export_document, import_document, load_sample
 from hetao.catalog.checks import check_database
+from hetao.cli.backup_commands import backup_command, restore_command
 from hetao.cli.case_commands import audit_app
 from hetao.cli.search_commands import eval_app, index_app, misses_command, search_command
 from hetao.cli.user_commands import department_ids, outbox_app, users_app
 from hetao.core.db import utcnow
 from hetao.core.errors import ValidationFailed
 from hetao.core.locales import LOCALES
-from hetao.core.settings import load_settings
+from hetao.core.logging import logging_config
+from hetao.core.settings import check_settings, load_settings
 from hetao.hall import load_hall_sample
 from hetao.storage.database import make_engine, make_session_factory, unit_of_work
 from hetao.storage.migrate import upgrade
@@ -33,6 +36,8 @@ app.add_typer(audit_app, name="audit")
 app.add_typer(outbox_app, name="outbox")
 app.command("search")(search_command)
 app.command("misses")(misses_command)
+app.command("backup")(backup_command)
+app.command("restore")(restore_command)
 
 MAX_IMPORT_BYTES = 200 * 1024 * 1024
 
@@ -63,6 +68,13 @@ def serve(
     """Migrate the database, load the sample data if the catalogue is empty, and serve the site."""
     import uvicorn
 
+    settings = load_settings()
+    problems = check_settings(settings, workers=workers)
+    if problems:
+        typer.echo(f"Refusing to start ({settings.env}):", err=True)
+        for problem in problems:
+            typer.echo(f"  - {problem}", err=True)
+        raise typer.Exit(2)
     settings, engine, factory = _factory()
     upgrade(engine)
     if sample:
@@ -73,7 +85,11 @@ def serve(
             hall_report = load_hall_sample(session)
             if hall_report:
                 typer.echo(f"Loaded the hall's illustrative sample content: {hall_report}")
-            created = create_demo_accounts(session, department_ids=department_ids(session), now=utcnow())
+            created = (
+                []
+                if settings.env == "production"
+                else create_demo_accounts(session, department_ids=department_ids(session), now=utcnow())
+            )
             if created:
                 typer.echo(
                     f"Created demonstration accounts {', '.join(created)} with the password "
@@ -83,8 +99,35 @@ def serve(
     engine.dispose()
     if workers > 1 and settings.is_sqlite:
         typer.echo("Note: several workers share one SQLite file; use PostgreSQL in production.", err=True)
+    _prepare_metrics_dir(workers)
     typer.echo(f"Serving on http://{host}:{port}/")
-    uvicorn.run("hetao.app:create_app", factory=True, host=host, port=port, workers=workers, log_level="info")
+    uvicorn.run(
+        "hetao.app:create_app",
+        factory=True,
+        host=host,
+        port=port,
+        workers=workers,
+        log_level=settings.log_level.lower(),
+        log_config=logging_config(log_format=settings.log_format, level=settings.log_level),
+        access_log=False,  # the app writes its own access log, with the request id and route
+    )
+
+
+def _prepare_metrics_dir(workers: int) -> None:
+    """Prometheus' multiprocess mode: each worker writes its samples to files in
+    ``PROMETHEUS_MULTIPROC_DIR``; those of an earlier run must go before the workers start."""
+    directory = os.environ.get("PROMETHEUS_MULTIPROC_DIR")
+    if not directory:
+        if workers > 1:
+            typer.echo(
+                "Note: set PROMETHEUS_MULTIPROC_DIR so that /metrics adds up the samples of all workers.",
+                err=True,
+            )
+        return
+    path = Path(directory)
+    path.mkdir(parents=True, exist_ok=True)
+    for stale in path.glob("*.db"):
+        stale.unlink()
 
 
 def _read_document(path: Path):

@@ -7,6 +7,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 DEFAULT_SQLITE_PATH = Path("var") / "hetao.db"
+DEV_SECRET_KEY = "dev-insecure-secret-change-me"
+MIN_SECRET_LENGTH = 32
+ENVIRONMENTS = ("development", "production")
+LOG_FORMATS = ("text", "json")
+LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR")
+MAIL_BACKENDS = ("console", "smtp", "memory")
 
 
 @dataclass(frozen=True)
@@ -16,7 +22,7 @@ class Settings:
     #: SQLAlchemy URL of the database; SQLite file ``var/hetao.db`` when unset.
     database_url: str = field(default_factory=lambda: f"sqlite:///{DEFAULT_SQLITE_PATH}")
     #: Secret used to sign cookies and CSRF tokens.
-    secret_key: str = "dev-insecure-secret-change-me"
+    secret_key: str = DEV_SECRET_KEY
     #: Locale used when neither URL, cookie nor Accept-Language decides.
     default_locale: str = "zh-Hant"
     #: Whether cookies carry the Secure flag (set behind TLS).
@@ -47,6 +53,14 @@ class Settings:
     #: The site's public base URL, used in links sent by e-mail (e.g. https://onestop.example.org).
     #: When empty, the URL of the request is used (fine for development only).
     public_url: str = ""
+    #: development or production; production refuses unsafe settings at start (see ``check_settings``).
+    env: str = "development"
+    #: Log lines as text (development) or json (one object per line, for log collectors).
+    log_format: str = "text"
+    #: Lowest level logged: DEBUG, INFO, WARNING or ERROR.
+    log_level: str = "INFO"
+    #: When set, ``/metrics`` needs ``Authorization: Bearer <token>``.
+    metrics_token: str = ""
 
     @property
     def is_sqlite(self) -> bool:
@@ -82,6 +96,74 @@ def load_settings(environ: dict[str, str] | None = None) -> Settings:
         kwargs["smtp_starttls"] = _flag(env["HETAO_SMTP_STARTTLS"])
     if env.get("HETAO_UPLOAD_DIR"):
         kwargs["upload_dir"] = env["HETAO_UPLOAD_DIR"]
+    for name in ("env", "log_format"):
+        if env.get(f"HETAO_{name.upper()}"):
+            kwargs[name] = env[f"HETAO_{name.upper()}"].strip().lower()
+    if env.get("HETAO_LOG_LEVEL"):
+        kwargs["log_level"] = env["HETAO_LOG_LEVEL"].strip().upper()
+    if env.get("HETAO_METRICS_TOKEN"):
+        kwargs["metrics_token"] = env["HETAO_METRICS_TOKEN"].strip()
     if env.get("HETAO_OUTBOX_INTERVAL"):
         kwargs["outbox_interval"] = float(env["HETAO_OUTBOX_INTERVAL"])
     return Settings(**kwargs)  # type: ignore[arg-type]
+
+
+class SettingsError(ValueError):
+    """Settings this process must not start with; the message lists every problem."""
+
+    def __init__(self, problems: list[str]):
+        super().__init__("Refusing to start:\n" + "\n".join(f"- {p}" for p in problems))
+        self.problems = problems
+
+
+def check_settings(settings: Settings, *, workers: int = 1) -> list[str]:
+    """Every problem with ``settings`` for a server of ``workers`` processes (empty: fine). Values out
+    of range are problems everywhere; in production, so are the development conveniences."""
+    problems = []
+    if settings.env not in ENVIRONMENTS:
+        problems.append(f"HETAO_ENV must be one of {', '.join(ENVIRONMENTS)}, not {settings.env!r}.")
+    if settings.log_format not in LOG_FORMATS:
+        problems.append(
+            f"HETAO_LOG_FORMAT must be one of {', '.join(LOG_FORMATS)}, not {settings.log_format!r}."
+        )
+    if settings.log_level not in LOG_LEVELS:
+        problems.append(
+            f"HETAO_LOG_LEVEL must be one of {', '.join(LOG_LEVELS)}, not {settings.log_level!r}."
+        )
+    if settings.mail_backend not in MAIL_BACKENDS:
+        problems.append(
+            f"HETAO_MAIL_BACKEND must be one of {', '.join(MAIL_BACKENDS)}, not {settings.mail_backend!r}."
+        )
+    if settings.env != "production":
+        return problems
+    if settings.secret_key == DEV_SECRET_KEY or len(settings.secret_key) < MIN_SECRET_LENGTH:
+        problems.append(
+            f"HETAO_SECRET_KEY is the development default or shorter than {MIN_SECRET_LENGTH} characters: "
+            "set a long random value (python -c 'import secrets; print(secrets.token_urlsafe(48))')."
+        )
+    if settings.is_sqlite and workers > 1:
+        problems.append(
+            f"An SQLite database cannot serve {workers} worker processes safely: use PostgreSQL "
+            "(HETAO_DATABASE_URL=postgresql+psycopg://...) or --workers 1."
+        )
+    if settings.mail_backend in ("console", "memory"):
+        problems.append(
+            f"HETAO_MAIL_BACKEND={settings.mail_backend} does not send e-mail: set HETAO_MAIL_BACKEND=smtp "
+            "and HETAO_SMTP_HOST."
+        )
+    elif settings.mail_backend == "smtp" and not settings.smtp_host:
+        problems.append("HETAO_MAIL_BACKEND=smtp needs HETAO_SMTP_HOST.")
+    if not settings.secure_cookies:
+        problems.append(
+            "HETAO_SECURE_COOKIES is off: serve the site over TLS and set HETAO_SECURE_COOKIES=1, "
+            "or sign-in cookies travel in clear text."
+        )
+    return problems
+
+
+def validate_settings(settings: Settings, *, workers: int = 1) -> Settings:
+    """``settings`` when :func:`check_settings` finds nothing; otherwise :class:`SettingsError`."""
+    problems = check_settings(settings, workers=workers)
+    if problems:
+        raise SettingsError(problems)
+    return settings

@@ -14,6 +14,7 @@ from hetao.http.problems import problem_response
 from hetao.web.auth import SignInRequired
 from hetao.web.context import PageContext, with_query
 from hetao.web.locale import preferred_locale
+from hetao.web.middleware import security_headers
 from hetao.web.templating import render
 
 
@@ -93,7 +94,15 @@ async def unexpected_error_handler(request: Request, exc: Exception):
         N_("Sorry, something went wrong on our side. Please try again later."), code="core.internal"
     )
     error.status = 500
-    return await hetao_error_handler(request, error)
+    response = await hetao_error_handler(request, error)
+    # This handler runs outside the site's middleware (Starlette's outermost error layer): give the
+    # page the same headers as every other response.
+    for name, value in security_headers(secure=request.app.state.settings.secure_cookies).items():
+        response.headers.setdefault(name, value)
+    request_id = getattr(request.state, "request_id", None)
+    if request_id:
+        response.headers["X-Request-ID"] = request_id
+    return response
 
 
 async def sign_in_required_handler(request: Request, exc: SignInRequired):

@@ -9,6 +9,7 @@ from sqlalchemy.orm import Session
 from hetao import catalog
 from hetao import search as search_domain
 from hetao.core.errors import ValidationFailed
+from hetao.http.metrics import observe_search
 from hetao.web.context import PageContext
 from hetao.web.deps import db_session, page_context
 from hetao.web.labels import channel_labels, org_kind_labels
@@ -38,14 +39,15 @@ def search_page(
     outcome, problems = None, []
     if q:
         try:
-            outcome = search_domain.search(
-                session,
-                manager=request.app.state.search_manager,
-                query=q,
-                locale=ctx.locale,
-                limit=20,
-                category=category,
-            )
+            with observe_search("page"):
+                outcome = search_domain.search(
+                    session,
+                    manager=request.app.state.search_manager,
+                    query=q,
+                    locale=ctx.locale,
+                    limit=20,
+                    category=category,
+                )
         except ValidationFailed as failed:
             problems = [ctx.t.gettext(p.message, **p.params) for p in failed.problems]
     categories = [
