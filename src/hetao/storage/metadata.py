@@ -5,6 +5,7 @@ import hetao.cases.models  # noqa: F401
 import hetao.catalog.models  # noqa: F401
 import hetao.directory.models  # noqa: F401
 import hetao.hall.models  # noqa: F401
+import hetao.hall.room_event_models  # noqa: F401
 import hetao.journeys.revisions  # noqa: F401
 import hetao.notify.models  # noqa: F401
 import hetao.search.models  # noqa: F401
