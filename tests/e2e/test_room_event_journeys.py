@@ -160,3 +160,49 @@ def test_a_full_event_waitlist_and_automatic_promotion(browser, live_server, see
     assert two.locator("a[href$='/calendar.ics']").is_visible()
     one_context.close()
     two_context.close()
+
+
+def test_an_administrator_approves_a_request_and_creates_an_event(
+    browser, live_server, seeded_engine, backend
+):
+    run = uuid.uuid4().hex[:8]
+    booker, admin = f"requester-{run}@example.org", f"hall-admin-{run}@example.org"
+    factory = sessionmaker(bind=seeded_engine, expire_on_commit=False)
+    with unit_of_work(factory, write=True) as s:
+        person(s, booker)
+        person(s, admin, admin=True)
+    slug = "cross-boundary-meeting-room"
+    day = a_free_working_day(seeded_engine, slug)
+
+    context, page = sign_in(browser, live_server, "en", booker)
+    page.goto(f"{live_server}/en/hall/rooms/{slug}?day={day}")
+    page.fill("#day", day)
+    page.select_option("#start", "14:00")
+    page.select_option("#end", "16:00")
+    page.fill("#purpose", "Cross-boundary partners' meeting")
+    page.fill("#organisation", "Example Quantum Ltd")
+    page.fill("#attendees", "12")
+    page.get_by_role("button", name="Ask to book the room").click()
+    assert page.url.endswith("done=requested")
+    assert "Waiting for approval" in page.locator("main").inner_text()
+    with unit_of_work(factory) as s:
+        room = rooms.get_room(s, slug)
+        (booking,) = rooms.bookings_on(s, room, datetime.fromisoformat(day).date())
+        booking_id = booking.id
+
+    admin_context, desk = sign_in(browser, live_server, "zh-hant", admin)
+    desk.goto(f"{live_server}/zh-hant/admin/hall/rooms")
+    assert_accessible(desk, "admin-rooms", backend)
+    desk.locator(f"#request-{booking_id} form[action$='/approve'] button").click()
+    assert desk.url.endswith("done=approved")
+    page.reload()
+    assert "Confirmed" in page.locator("main").inner_text()
+
+    desk.goto(f"{live_server}/zh-hant/admin/hall/events/new")
+    assert_accessible(desk, "admin-event-new", backend)
+    desk.fill("#slug", f"admin-made-{run}")
+    desk.get_by_role("button", name="儲存活動").click()
+    assert desk.locator(".error-summary a[href='#title-zh-Hant']").is_visible()
+    assert_accessible(desk, "admin-event-errors", backend)
+    context.close()
+    admin_context.close()
