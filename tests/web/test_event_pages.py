@@ -171,6 +171,7 @@ def test_creating_an_event_with_mistakes_shows_them_and_writes_nothing(admin, se
         "#title-zh-Hans",
         "#capacity",
     ]
+    assert "Title, 简体: Fill this in." in bad.soup.select_one(".error-summary").get_text()
     assert bad.soup.select_one("#title-en")["value"] == "Small seminar"
     with session_factory() as s:
         assert s.scalar(select(Event).where(Event.slug.like("small%"))) is None

@@ -284,7 +284,7 @@ def _validate(session: Session, form: dict[str, str], *, current: Event | None, 
             if field != "description":
                 value = " ".join(value.split())
             if not value:
-                problems.append(Problem(path, N_("Fill this in, in each of the three languages.")))
+                problems.append(Problem(path, N_("Fill this in.")))
             elif len(value) > LIMITS[field]:
                 problems.append(
                     Problem(path, N_("Enter at most %(maximum)s characters."), {"maximum": LIMITS[field]})

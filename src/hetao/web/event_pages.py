@@ -202,6 +202,37 @@ def admin_events(
     )
 
 
+def _event_errors(ctx: PageContext, failed: ValidationFailed) -> dict[str, str]:
+    """Field errors that say which field and language they are about, since the error summary lists
+    fifteen texts that would otherwise read alike."""
+    t = ctx.t
+    labels = {
+        "title": t.gettext("Title"),
+        "summary": t.gettext("Summary"),
+        "description": t.gettext("Description"),
+        "place": t.gettext("Place"),
+        "organiser": t.gettext("Organiser"),
+        "starts_day": t.gettext("Starts (Shenzhen time)"),
+        "starts_time": t.gettext("Starts (Shenzhen time)"),
+        "ends_day": t.gettext("Ends (Shenzhen time)"),
+        "ends_time": t.gettext("Ends (Shenzhen time)"),
+    }
+    errors = {}
+    for path, problem in field_errors(ctx, failed).items():
+        field, _, locale = path.partition("-")
+        if locale in AUTONYM and field in labels:
+            problem = t.gettext(
+                "%(field)s, %(language)s: %(problem)s",
+                field=labels[field],
+                language=AUTONYM[locale],
+                problem=problem,
+            )
+        elif path in labels:
+            problem = t.gettext("%(field)s: %(problem)s", field=labels[path], problem=problem)
+        errors[path] = problem
+    return errors
+
+
 def _form_page(request, ctx, *, event: Event | None, values, status_code=200, errors=None):
     return render(
         request,
@@ -242,7 +273,7 @@ async def create_event(
         events.create_event(session, admin, form=form, now=utcnow())
     except ValidationFailed as failed:
         return _form_page(
-            request, ctx, event=None, values=form, status_code=422, errors=field_errors(ctx, failed)
+            request, ctx, event=None, values=form, status_code=422, errors=_event_errors(ctx, failed)
         )
     return RedirectResponse(
         with_query(f"{ctx.urls.prefix}/admin/hall/events", {"done": "created"}), status_code=303
@@ -277,7 +308,7 @@ async def edit_event(
         events.update_event(session, admin, slug=slug, form=form, now=utcnow())
     except ValidationFailed as failed:
         return _form_page(
-            request, ctx, event=event, values=form, status_code=422, errors=field_errors(ctx, failed)
+            request, ctx, event=event, values=form, status_code=422, errors=_event_errors(ctx, failed)
         )
     except events.EventEdited as edited:
         # Keep what this editor typed, and say that someone else saved first.
