@@ -35,9 +35,11 @@ from hetao.web import (
     dashboard_pages,
     directory_pages,
     errors,
+    event_pages,
     hall_console_pages,
     journey_pages,
     officer_pages,
+    room_pages,
     search_pages,
     site,
     ticket_pages,
@@ -106,4 +108,6 @@ def create_app(settings: Settings | None = None, *, engine=None) -> FastAPI:
     app.include_router(ticket_pages.router)
     app.include_router(board_pages.router)
     app.include_router(hall_console_pages.router)
+    app.include_router(room_pages.router)
+    app.include_router(event_pages.router)
     return app

@@ -3,6 +3,7 @@
 from hetao.hall.counters import counters_serving, get_counter, list_counters, opening_periods
 from hetao.hall.models import Counter
 from hetao.hall.queue_models import LANE_RANK, Lane, Ticket, TicketSequence, TicketState
+from hetao.hall.room_event_models import Event, EventRegistration, Room, RoomBooking
 from hetao.hall.sample import hall_is_empty, load_hall_sample
 from hetao.hall.tickets import (
     DEFAULT_HANDLING_MINUTES,
@@ -60,6 +61,10 @@ __all__ = [
     "average_handling_minutes",
     "board",
     "call_next",
+    "Event",
+    "EventRegistration",
+    "Room",
+    "RoomBooking",
     "counters_serving",
     "day_summary",
     "estimate_minutes",

@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
+from datetime import datetime, timedelta
 from importlib.resources import files
 
 import yaml
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from hetao.core.db import utcnow
 from hetao.directory.models import Organization
+from hetao.hall.localtime import at, local_today
 from hetao.hall.models import Counter
+from hetao.hall.room_event_models import Event, Room
 
 #: The hall's standard opening hours (ISO weekday → periods): weekdays 09:00–12:00 and 13:30–17:30.
 STANDARD_HOURS = {str(d): [["09:00", "12:00"], ["13:30", "17:30"]] for d in range(1, 6)}
@@ -43,12 +47,50 @@ def load_counters(session: Session) -> int:
     return len(entries)
 
 
-#: Loaders of each part of the hall's sample content, run in order on an empty hall.
-SAMPLE_LOADERS = [("counters", load_counters)]
+def load_rooms(session: Session) -> int:
+    entries = _data("rooms.yaml")
+    for position, entry in enumerate(entries):
+        session.add(Room(**entry, position=position))
+    session.flush()
+    return len(entries)
+
+
+def _clock(value: str):
+    return datetime.strptime(value, "%H:%M").time()
+
+
+def load_events(session: Session, *, now: datetime | None = None) -> int:
+    """Sample events dated ``in_days`` after the day of loading, so they stay upcoming."""
+    today = local_today(now or utcnow())
+    entries = _data("events.yaml")
+    for entry in entries:
+        entry = dict(entry)
+        day = today + timedelta(days=entry.pop("in_days"))
+        starts, ends = _clock(entry.pop("starts")), _clock(entry.pop("ends"))
+        stamp = now or utcnow()
+        session.add(
+            Event(
+                **entry, starts_at=at(day, starts), ends_at=at(day, ends), created_at=stamp, updated_at=stamp
+            )
+        )
+    session.flush()
+    return len(entries)
+
+
+#: Each part of the hall's sample content: its name, the model whose empty table it fills, its loader.
+SAMPLE_LOADERS = [
+    ("counters", Counter, load_counters),
+    ("rooms", Room, load_rooms),
+    ("events", Event, load_events),
+]
 
 
 def load_hall_sample(session: Session) -> dict[str, int]:
-    """Load the hall's illustrative sample content if the hall is empty; returns counts per part."""
-    if not hall_is_empty(session):
-        return {}
-    return {name: loader(session) for name, loader in SAMPLE_LOADERS}
+    """Load each part of the hall's illustrative sample content whose table is empty (so a database
+    that gained a new part of the hall in a migration gets that part's sample too); returns counts
+    per part loaded."""
+    loaded = {}
+    for name, model, loader in SAMPLE_LOADERS:
+        if not session.scalar(select(func.count()).select_from(model)):
+            loaded[name] = loader(session)
+    return loaded
