@@ -29,8 +29,10 @@ from hetao.web import (
     catalog_pages,
     directory_pages,
     errors,
+    info_pages,
     journey_pages,
     officer_pages,
+    rating_pages,
     search_pages,
     site,
 )
@@ -89,4 +91,6 @@ def create_app(settings: Settings | None = None, *, engine=None) -> FastAPI:
     app.include_router(journey_pages.router)
     app.include_router(case_pages.router)
     app.include_router(officer_pages.router)
+    app.include_router(info_pages.router)
+    app.include_router(rating_pages.router)
     return app

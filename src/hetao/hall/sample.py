@@ -9,6 +9,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from hetao.directory.models import Organization
+from hetao.hall.info_models import TOPICS, InfoPage
 from hetao.hall.models import Counter
 
 #: The hall's standard opening hours (ISO weekday → periods): weekdays 09:00–12:00 and 13:30–17:30.
@@ -43,8 +44,29 @@ def load_counters(session: Session) -> int:
     return len(entries)
 
 
+def load_info_pages(session: Session) -> int:
+    """The illustrative information pages (published), in the order of the file."""
+    entries = _data("info_pages.yaml")
+    for position, entry in enumerate(entries):
+        if entry["topic"] not in TOPICS:
+            raise ValueError(f"info_pages.yaml: {entry['slug']}: unknown topic {entry['topic']!r}")
+        session.add(
+            InfoPage(
+                slug=entry["slug"],
+                topic=entry["topic"],
+                titles=entry["titles"],
+                bodies={k: v.strip() for k, v in entry["bodies"].items()},
+                published=entry.get("published", True),
+                position=position,
+                version=1,
+            )
+        )
+    session.flush()
+    return len(entries)
+
+
 #: Loaders of each part of the hall's sample content, run in order on an empty hall.
-SAMPLE_LOADERS = [("counters", load_counters)]
+SAMPLE_LOADERS = [("counters", load_counters), ("info_pages", load_info_pages)]
 
 
 def load_hall_sample(session: Session) -> dict[str, int]:
