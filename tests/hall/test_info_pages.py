@@ -36,7 +36,9 @@ HOSTILE = [
 # (what is typed, HTML that must be in the output)
 KEPT = [
     ("# Title", "<h2>Title</h2>"),
-    ("### Small", "<h4>Small</h4>"),
+    ("# Title\n\n## Part", "<h3>Part</h3>"),
+    ("## Section", "<h2>Section</h2>"),
+    ("### Small", "<h2>Small</h2>"),
     ("- one\n- two", "<li>one</li>"),
     ("1. first", "<ol>"),
     ("**bold** and *em*", "<strong>bold</strong> and <em>em</em>"),

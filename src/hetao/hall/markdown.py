@@ -1,7 +1,8 @@
 """Markdown of information pages to safe HTML: markdown-it-py (CommonMark and tables, raw HTML
 off) and then nh3, which keeps only a safe subset whatever the renderer produced.
 
-Kept: headings (moved one level down, so a page keeps its single ``h1``), paragraphs, lists,
+Kept: headings (moved so the highest is an ``h2``: the page keeps its single ``h1`` and no level
+is skipped), paragraphs, lists,
 emphasis, links (http, https, mailto or a path on this site; ``rel="noopener noreferrer"``), tables,
 block quotes, code. Dropped: raw HTML (shown as text), scripts and styles with their content, event
 handlers and every other attribute, ``javascript:`` and ``data:`` URLs, and images (their
@@ -33,10 +34,11 @@ def render_markdown(source: str) -> str:
     """Safe HTML of a Markdown text (an empty string for an empty text)."""
     parser = _parser()
     tokens = parser.parse(source or "")
+    levels = [int(t.tag[1]) for t in tokens if t.type == "heading_open"]
+    shift = 2 - min(levels) if levels else 0
     for token in tokens:
         if token.type in ("heading_open", "heading_close"):
-            level = min(int(token.tag[1]) + 1, 6)
-            token.tag = f"h{level}"
+            token.tag = f"h{min(int(token.tag[1]) + shift, 6)}"
         for child in token.children or ():
             if child.type == "image":  # no pictures from elsewhere: keep the description as text
                 child.type, child.tag, child.attrs, child.children = "text", "", {}, None
