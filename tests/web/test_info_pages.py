@@ -118,7 +118,7 @@ def test_an_administrator_writes_previews_and_publishes_a_page(app, client, peop
     assert preview.status_code == 200
     shown = preview.soup.select(".preview .prose")
     assert len(shown) == 3 and shown[2].h2.get_text() == "Route"
-    assert not preview.soup.select(".preview script") and "href=\"javascript" not in str(shown[2])
+    assert not preview.soup.select(".preview script") and 'href="javascript' not in str(shown[2])
     with session_factory() as s:
         assert hall.find_info_page(s, "shuttle-bus") is None  # a preview saves nothing
 
