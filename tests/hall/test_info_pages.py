@@ -102,6 +102,15 @@ def test_sample_pages_are_trilingual_illustrative_and_free_of_invented_contacts(
     assert [topic for topic, _ in hall.pages_by_topic(pages)] == list(hall.TOPICS)
 
 
+def test_sample_pages_in_simplified_chinese_use_only_simplified_characters(session):
+    import opencc
+
+    to_simplified = opencc.OpenCC("t2s.json")
+    for page in hall.list_info_pages(session):
+        for text in (page.titles["zh-Hans"], page.bodies["zh-Hans"]):
+            assert to_simplified.convert(text) == text, page.slug
+
+
 def texts(word: str) -> dict[str, str]:
     return {loc: f"{word} {loc}" for loc in LOCALES}
 
