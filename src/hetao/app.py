@@ -37,8 +37,10 @@ from hetao.web import (
     errors,
     event_pages,
     hall_console_pages,
+    info_pages,
     journey_pages,
     officer_pages,
+    rating_pages,
     room_pages,
     search_pages,
     site,
@@ -110,4 +112,6 @@ def create_app(settings: Settings | None = None, *, engine=None) -> FastAPI:
     app.include_router(hall_console_pages.router)
     app.include_router(room_pages.router)
     app.include_router(event_pages.router)
+    app.include_router(info_pages.router)
+    app.include_router(rating_pages.router)
     return app

@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session
 
 from hetao.core.db import utcnow
 from hetao.directory.models import Organization
+from hetao.hall.info_models import TOPICS, InfoPage
 from hetao.hall.localtime import at, local_today
 from hetao.hall.models import Counter
 from hetao.hall.room_event_models import Event, Room
@@ -77,11 +78,33 @@ def load_events(session: Session, *, now: datetime | None = None) -> int:
     return len(entries)
 
 
+def load_info_pages(session: Session) -> int:
+    """The illustrative information pages (published), in the order of the file."""
+    entries = _data("info_pages.yaml")
+    for position, entry in enumerate(entries):
+        if entry["topic"] not in TOPICS:
+            raise ValueError(f"info_pages.yaml: {entry['slug']}: unknown topic {entry['topic']!r}")
+        session.add(
+            InfoPage(
+                slug=entry["slug"],
+                topic=entry["topic"],
+                titles=entry["titles"],
+                bodies={k: v.strip() for k, v in entry["bodies"].items()},
+                published=entry.get("published", True),
+                position=position,
+                version=1,
+            )
+        )
+    session.flush()
+    return len(entries)
+
+
 #: Each part of the hall's sample content: its name, the model whose empty table it fills, its loader.
 SAMPLE_LOADERS = [
     ("counters", Counter, load_counters),
     ("rooms", Room, load_rooms),
     ("events", Event, load_events),
+    ("info_pages", InfoPage, load_info_pages),
 ]
 
 

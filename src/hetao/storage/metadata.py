@@ -4,8 +4,10 @@ import hetao.accounts.models  # noqa: F401  (registers the tables)
 import hetao.cases.models  # noqa: F401
 import hetao.catalog.models  # noqa: F401
 import hetao.directory.models  # noqa: F401
+import hetao.hall.info_models  # noqa: F401
 import hetao.hall.models  # noqa: F401
 import hetao.hall.queue_models  # noqa: F401
+import hetao.hall.rating_models  # noqa: F401
 import hetao.hall.room_event_models  # noqa: F401
 import hetao.journeys.revisions  # noqa: F401
 import hetao.notify.models  # noqa: F401

@@ -1,7 +1,7 @@
 """search analysed terms
 
 Revision ID: 0012
-Revises: 0009
+Revises: 0010
 Create Date: 2026-11-29
 """
 
@@ -9,7 +9,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0012"
-down_revision = "0009"
+down_revision = "0010"
 branch_labels = None
 depends_on = None
 
