@@ -9,6 +9,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from hetao.directory.models import Organization
+from hetao.hall.appointment_models import Closure
 from hetao.hall.models import Counter
 
 #: The hall's standard opening hours (ISO weekday → periods): weekdays 09:00–12:00 and 13:30–17:30.
@@ -43,8 +44,19 @@ def load_counters(session: Session) -> int:
     return len(entries)
 
 
+def load_closures(session: Session) -> int:
+    counters = dict(session.execute(select(Counter.code, Counter.id)).all())
+    entries = _data("closures.yaml")
+    for entry in entries:
+        session.add(
+            Closure(day=entry["day"], counter_id=counters.get(entry.get("counter")), reasons=entry["reasons"])
+        )
+    session.flush()
+    return len(entries)
+
+
 #: Loaders of each part of the hall's sample content, run in order on an empty hall.
-SAMPLE_LOADERS = [("counters", load_counters)]
+SAMPLE_LOADERS = [("counters", load_counters), ("closures", load_closures)]
 
 
 def load_hall_sample(session: Session) -> dict[str, int]:
