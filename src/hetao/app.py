@@ -25,6 +25,7 @@ from hetao.web import (
     account_pages,
     admin_catalogue,
     admin_pages,
+    appointment_pages,
     case_pages,
     catalog_pages,
     directory_pages,
@@ -89,4 +90,5 @@ def create_app(settings: Settings | None = None, *, engine=None) -> FastAPI:
     app.include_router(journey_pages.router)
     app.include_router(case_pages.router)
     app.include_router(officer_pages.router)
+    app.include_router(appointment_pages.router)
     return app

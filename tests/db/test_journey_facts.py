@@ -32,7 +32,12 @@ def test_every_shipped_journey_item_is_in_the_stored_catalogue(session):
 
 def test_a_plan_from_the_stored_catalogue(session):
     journey = get_journey("company-setup")
-    answers = {"investor": "hk_company", "capital_from_abroad": "no", "vat_general": "no", "trades_goods": "no"}
+    answers = {
+        "investor": "hk_company",
+        "capital_from_abroad": "no",
+        "vat_general": "no",
+        "trades_goods": "no",
+    }
     plan = build_plan(journey, answers, journey_facts(session, journey), date(2026, 3, 2))
     assert plan.step("hk-invested-company-registration").name("en").startswith("Registration")
     codes = [d.code for d in plan.documents]

@@ -64,5 +64,9 @@ def test_only_administrators_reach_the_catalogue_pages(app, session_factory):
     assert officer.get("/en/admin/catalogue").status_code == 403
     assert officer.get("/en/admin/catalogue/export").status_code == 403
     page = officer.get("/en/account")
-    response = officer.post("/en/admin/catalogue/import", data={"csrf_token": csrf_of(page)}, files={"file": ("a.json", b"{}", "application/json")})
+    response = officer.post(
+        "/en/admin/catalogue/import",
+        data={"csrf_token": csrf_of(page)},
+        files={"file": ("a.json", b"{}", "application/json")},
+    )
     assert response.status_code == 403

@@ -242,6 +242,12 @@ def services_of(session: Session, appointment: Appointment) -> list[Service]:
     return [found[i] for i in ids if i in found]
 
 
+def bookable_services(session: Session) -> list[Service]:
+    """Active items given in the hall (at a department's window or any window)."""
+    rows = session.scalars(select(Service).where(Service.status == "active"))
+    return [s for s in rows if {"hall", "window"} & set(s.channels or [])]
+
+
 def service_name(service: Service, locale: str) -> str:
     text = service.text("name", locale)
     return text.value if text is not None else service.slug
@@ -595,6 +601,7 @@ __all__ = [
     "appointments_on",
     "appointments_per_day",
     "book",
+    "bookable_services",
     "calendar_event",
     "cancel",
     "check_in",
