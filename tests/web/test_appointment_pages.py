@@ -91,6 +91,7 @@ def test_pages_need_sign_in(client):
 
 def test_book_see_download_and_cancel(app, people, session_factory):
     me = signed_in(app, "visitor@example.org")
+    base = taken(session_factory)  # browser journeys may have committed bookings of their own
     start = me.get("/en/hall/appointments/new")
     assert start.status_code == 200 and start.soup.find("select", id="service")
     assert me.get(f"/en/hall/appointments/new?service={FINANCE}", follow_redirects=False).status_code == 303
@@ -120,7 +121,7 @@ def test_book_see_download_and_cancel(app, people, session_factory):
     after = me.get(cancel.headers["location"])
     assert after.soup.select_one(".appointment-state").get_text() == "Cancelled"
     assert "Cancel this appointment" not in after.text
-    assert taken(session_factory) == 0
+    assert taken(session_factory) == base
     assert "STATUS:CANCELLED" in me.get(f"/en/hall/appointments/{code}/calendar.ics").text
 
 
@@ -180,6 +181,7 @@ def _finance(s):
 def test_closed_days_and_days_outside_the_horizon_are_refused(app, people, session_factory):
     me = signed_in(app, "visitor@example.org")
     _, _, page = choose(me)
+    before = count(session_factory)
     today = hall.local_today(utcnow())
     sunday = today + timedelta(days=(6 - today.weekday()) % 7 or 7)
     closed = me.post(
@@ -202,7 +204,7 @@ def test_closed_days_and_days_outside_the_horizon_are_refused(app, people, sessi
         past.status_code == 422
         and "Appointments can be booked from today up to 20 working days ahead" in past.text
     )
-    assert count(session_factory) == 0
+    assert count(session_factory) == before
     # The day page marks the hall's own closures.
     with session_factory() as s, s.begin():
         admin = person(s, "closer@example.org", admin=True)
@@ -217,6 +219,7 @@ def test_closed_days_and_days_outside_the_horizon_are_refused(app, people, sessi
 
 def test_change_the_time(app, people, session_factory):
     me = signed_in(app, "visitor@example.org")
+    base = taken(session_factory)
     code, day, time = book(me)
     start = me.get(f"/en/hall/appointments/{code}/reschedule", follow_redirects=False)
     assert start.status_code == 303 and f"change={code}" in start.headers["location"]
@@ -238,7 +241,7 @@ def test_change_the_time(app, people, session_factory):
     assert moved.status_code == 303
     page = me.get(moved.headers["location"])
     assert f"{new_time}–" in page.text and "has a new time" in page.text
-    assert taken(session_factory) == 1
+    assert taken(session_factory) == base + 1
 
 
 def test_another_persons_appointment_is_not_found(app, people):
