@@ -18,7 +18,7 @@ from sqlalchemy import func, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, lazyload, selectinload
 
 from hetao import notify
 from hetao.accounts import Principal, User
@@ -237,8 +237,19 @@ def appointments_per_day(session: Session, *, first: date, last: date) -> dict[d
 
 
 def services_of(session: Session, appointment: Appointment) -> list[Service]:
+    """The visit's items with their names (documents, FAQs and organisation are not loaded)."""
     ids = [item.service_id for item in appointment.items]
-    found = {s.id: s for s in session.scalars(select(Service).where(Service.id.in_(ids)))}
+    query = (
+        select(Service)
+        .where(Service.id.in_(ids))
+        .options(
+            selectinload(Service.texts),
+            lazyload(Service.required_documents),
+            lazyload(Service.faqs),
+            lazyload(Service.organization),
+        )
+    )
+    found = {s.id: s for s in session.scalars(query)}
     return [found[i] for i in ids if i in found]
 
 
@@ -321,7 +332,15 @@ BODIES = {
 }
 
 
-def _message(session: Session, appointment: Appointment, kind: str, *, due_at: datetime | None = None):
+def _message(
+    session: Session,
+    appointment: Appointment,
+    kind: str,
+    *,
+    due_at: datetime | None = None,
+    services: Sequence[Service] | None = None,
+):
+    """Put the message of ``kind`` about the appointment in the outbox, in the booking's language."""
     user = session.get(User, appointment.user_id)
     if user is None:
         return None
@@ -329,11 +348,12 @@ def _message(session: Session, appointment: Appointment, kind: str, *, due_at: d
     t = translator(locale)
     counter = session.get(Counter, appointment.counter_id)
     separator = "; " if locale == "en" else "；"
+    items = services if services is not None else services_of(session, appointment)
     params = {
         "code": display_code(appointment.code),
         "when": when_text(appointment),
         "counter": counter.name(locale) if counter else "",
-        "items": separator.join(service_name(s, locale) for s in services_of(session, appointment)),
+        "items": separator.join(service_name(s, locale) for s in items),
     }
     return notify.enqueue(
         session,
@@ -353,14 +373,16 @@ def reminder_due(appointment: Appointment) -> datetime:
     return local.astimezone(starts_at_utc(appointment).tzinfo)
 
 
-def _schedule_reminder(session: Session, appointment: Appointment, *, now: datetime) -> None:
+def _schedule_reminder(
+    session: Session, appointment: Appointment, *, now: datetime, services: Sequence[Service] | None = None
+) -> None:
     """A reminder the day before, unless that time has already passed (then only the confirmation)."""
     if appointment.reminder_id:
         notify.withdraw(session, appointment.reminder_id)
         appointment.reminder_id = None
     due = reminder_due(appointment)
     if due > now:
-        message = _message(session, appointment, "reminder", due_at=due)
+        message = _message(session, appointment, "reminder", due_at=due, services=services)
         appointment.reminder_id = message.id if message is not None else None
     session.flush()
 
@@ -431,8 +453,8 @@ def book(
         savepoint.rollback()
         raise
     savepoint.commit()
-    _message(session, appointment, "booked")
-    _schedule_reminder(session, appointment, now=now)
+    _message(session, appointment, "booked", services=visit.services)
+    _schedule_reminder(session, appointment, now=now, services=visit.services)
     return appointment
 
 
@@ -533,8 +555,8 @@ def reschedule(
         raise
     savepoint.commit()
     session.refresh(appointment)
-    _message(session, appointment, "changed")
-    _schedule_reminder(session, appointment, now=now)
+    _message(session, appointment, "changed", services=visit.services)
+    _schedule_reminder(session, appointment, now=now, services=visit.services)
     return appointment
 
 
