@@ -316,3 +316,21 @@ def test_calendar_event_is_in_utc(session):
     event = hall.calendar_event(appointment, summary="Visit")
     assert event.starts_at == datetime(2026, 12, 7, 1, 0, tzinfo=UTC)
     assert event.ends_at == datetime(2026, 12, 7, 1, 30, tzinfo=UTC)
+
+
+def test_the_reminder_is_not_sent_or_shown_before_it_is_due(session):
+    from hetao.notify import messages_for
+    from hetao.notify.outbox import claim_due
+
+    me = person(session, "me@example.org")
+    appointment = hall.book(
+        session, me, visit=visit(session), day=MONDAY, start_minute=NINE, locale="zh-Hans", now=NOW
+    )
+    reminder = session.get(OutboxMessage, appointment.reminder_id)
+    claimed = {m.kind for m in claim_due(session, NOW) if m.user_id == me.user_id}
+    assert claimed == {"hall.appointment.booked"}
+    later = {m.kind for m in claim_due(session, reminder.due_at.replace(tzinfo=UTC) + timedelta(minutes=1))}
+    assert "hall.appointment.reminder" in later
+    assert "提醒" in reminder.subject and "預" not in reminder.body  # in the booking's language
+    shown = {m.kind for m in messages_for(session, me.user_id)}
+    assert "hall.appointment.booked" in shown
