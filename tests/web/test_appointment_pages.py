@@ -279,13 +279,18 @@ def test_officers_see_the_days_appointments_per_counter(app, people):
 def test_administrators_add_and_remove_closed_days(app, people, session_factory):
     admin = signed_in(app, "admin@example.org")
     page = admin.get("/en/admin/hall/closures")
-    assert page.status_code == 200 and "Staff training day (illustrative)" in page.text
+    assert page.status_code == 200 and page.soup.find("select", id="counter")
+    later = (hall.local_today(utcnow()) + timedelta(days=30)).isoformat()
     bad = admin.post("/en/admin/hall/closures", data={"csrf_token": csrf_of(page), "day": "soon"})
     assert bad.status_code == 422 and "Enter the date as YYYY-MM-DD." in bad.text
     assert "Give the reason in at least one language." in bad.text
+    past = admin.post(
+        "/en/admin/hall/closures", data={"csrf_token": csrf_of(page), "day": "2020-01-02", "reason-en": "x"}
+    )
+    assert past.status_code == 422 and "That day has passed." in past.text
     added = admin.post(
         "/en/admin/hall/closures",
-        data={"csrf_token": csrf_of(page), "day": "2026-12-24", "counter": "", "reason-en": "Maintenance"},
+        data={"csrf_token": csrf_of(page), "day": later, "counter": "", "reason-en": "Maintenance"},
         follow_redirects=False,
     )
     assert added.status_code == 303
@@ -293,7 +298,7 @@ def test_administrators_add_and_remove_closed_days(app, people, session_factory)
     assert "Maintenance" in page.text and "The closed day was added." in page.text
     again = admin.post(
         "/en/admin/hall/closures",
-        data={"csrf_token": csrf_of(page), "day": "2026-12-24", "reason-en": "Twice"},
+        data={"csrf_token": csrf_of(page), "day": later, "reason-en": "Twice"},
     )
     assert again.status_code == 422 and "already closed" in again.text
     with session_factory() as s:

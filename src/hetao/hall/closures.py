@@ -13,6 +13,7 @@ from hetao.core.i18n import N_
 from hetao.core.locales import LOCALES
 from hetao.hall.appointment_models import Closure
 from hetao.hall.models import Counter
+from hetao.hall.slots import local_today
 
 
 def list_closures(session: Session, *, since: date | None = None) -> list[Closure]:
@@ -37,6 +38,8 @@ def add_closure(
     problems = []
     if day is None:
         problems.append(Problem("day", N_("Enter the date as YYYY-MM-DD.")))
+    elif day < local_today(now):
+        problems.append(Problem("day", N_("That day has passed. Enter today or a later day.")))
     if counter_id and session.get(Counter, counter_id) is None:
         problems.append(Problem("counter", N_("Choose a counter from the list.")))
     clean = {loc: (reasons.get(loc) or "").strip()[:200] for loc in LOCALES}
