@@ -53,7 +53,9 @@ def _report(name: str, times: list[float], bare_p50: float) -> None:
     times = sorted(times)
     p50 = statistics.median(times)
     p95 = times[int(len(times) * 0.95) - 1] if len(times) >= 20 else times[-1]
-    print(f"{name:<28} n={len(times):<5} p50 {p50 * 1000:7.1f} ms  p95 {p95 * 1000:7.1f} ms  ×{p50 / bare_p50:5.1f} of bare p50")
+    print(
+        f"{name:<28} n={len(times):<5} p50 {p50 * 1000:7.1f} ms  p95 {p95 * 1000:7.1f} ms  ×{p50 / bare_p50:5.1f} of bare p50"
+    )
 
 
 def _csrf(client: httpx.Client, url: str) -> str:
@@ -90,7 +92,9 @@ def main() -> None:
     with unit_of_work(factory) as s:
         load_sample(s)
         for email in ("applicant@example.org", "officer@example.org"):
-            accounts.sign_up(s, email=email, display_name=email, password=PASSWORD, confirm=PASSWORD, locale="en", now=now)
+            accounts.sign_up(
+                s, email=email, display_name=email, password=PASSWORD, confirm=PASSWORD, locale="en", now=now
+            )
         amr = s.scalar(select(Organization.id).where(Organization.slug == "futian-amr"))
         accounts.grant_role(s, None, email="officer@example.org", role="officer", department_id=amr, now=now)
         applicant_id = accounts.user_by_email(s, "applicant@example.org").id
@@ -102,21 +106,47 @@ def main() -> None:
             case_rows, task_rows = [], []
             for i in range(start, min(start + batch, args.tasks)):
                 case_id = str(uuid.uuid4())
-                case_rows.append({
-                    "id": case_id, "reference": f"HT-2025-{i + 1:06d}", "applicant_id": applicant_id,
-                    "journey": "company-setup", "title": {"en": "Bench"}, "answers": {}, "values": {},
-                    "status": "submitted", "version": 1, "created_at": now, "updated_at": now, "submitted_at": now,
-                })
-                task_rows.append({
-                    "id": str(uuid.uuid4()), "case_id": case_id, "position": 0,
-                    "item_key": "hk-invested-company-registration", "names": {"en": "Registration"},
-                    "department_id": amr, "after": [], "fields": [], "documents": [], "document_names": {},
-                    "time_limit_days": 3, "time_limit_unit": "working_day", "state": "ready", "version": 1,
-                    "due_on": date(2026, 1, 1) + timedelta(days=i % 400), "ready_at": now,
-                })
+                case_rows.append(
+                    {
+                        "id": case_id,
+                        "reference": f"HT-2025-{i + 1:06d}",
+                        "applicant_id": applicant_id,
+                        "journey": "company-setup",
+                        "title": {"en": "Bench"},
+                        "answers": {},
+                        "values": {},
+                        "status": "submitted",
+                        "version": 1,
+                        "created_at": now,
+                        "updated_at": now,
+                        "submitted_at": now,
+                    }
+                )
+                task_rows.append(
+                    {
+                        "id": str(uuid.uuid4()),
+                        "case_id": case_id,
+                        "position": 0,
+                        "item_key": "hk-invested-company-registration",
+                        "names": {"en": "Registration"},
+                        "department_id": amr,
+                        "after": [],
+                        "fields": [],
+                        "documents": [],
+                        "document_names": {},
+                        "time_limit_days": 3,
+                        "time_limit_unit": "working_day",
+                        "state": "ready",
+                        "version": 1,
+                        "due_on": date(2026, 1, 1) + timedelta(days=i % 400),
+                        "ready_at": now,
+                    }
+                )
             s.execute(insert(cases.Case), case_rows)
             s.execute(insert(cases.Task), task_rows)
-    print(f"Inserted {args.tasks} open tasks for one department in {time.perf_counter() - t0:.1f} s ({engine.dialect.name})")
+    print(
+        f"Inserted {args.tasks} open tasks for one department in {time.perf_counter() - t0:.1f} s ({engine.dialect.name})"
+    )
 
     app = create_app(settings, engine=engine)
     _serve(app, 8771)
@@ -136,7 +166,9 @@ def main() -> None:
     def signed_in(email: str) -> httpx.Client:
         client = httpx.Client(base_url=base, timeout=60, follow_redirects=True)
         token = _csrf(client, "/en/account/sign-in")
-        client.post("/en/account/sign-in", data={"csrf_token": token, "email": email, "password": PASSWORD}).raise_for_status()
+        client.post(
+            "/en/account/sign-in", data={"csrf_token": token, "email": email, "password": PASSWORD}
+        ).raise_for_status()
         return client
 
     applicant = signed_in("applicant@example.org")
@@ -149,9 +181,13 @@ def main() -> None:
         for _ in range(args.requests):
             journey, plan = company_plan(s)
             case = cases.start_application(s, who, journey=journey, answers=ANSWERS, plan=plan, now=now)
-            cases.save_answers(s, who, case.id, {f: VALID[f] for f in cases.needed_fields(case)}, version=None, now=now)
+            cases.save_answers(
+                s, who, case.id, {f: VALID[f] for f in cases.needed_fields(case)}, version=None, now=now
+            )
             for code in cases.needed_documents(case):
-                cases.attach_document(s, who, case.id, code=code, data=PDF, filename="a.pdf", root=tmp / "uploads", now=now)
+                cases.attach_document(
+                    s, who, case.id, code=code, data=PDF, filename="a.pdf", root=tmp / "uploads", now=now
+                )
             drafts.append((case.id, case.version))
     token = _csrf(applicant, f"/en/cases/{drafts[0][0]}")
     pending = iter(drafts)
@@ -162,11 +198,23 @@ def main() -> None:
         assert r.status_code == 200 and "submitted" in str(r.url), r.status_code
 
     _report("submit an application", _timed(submit_one, args.requests), bare_p50)
-    _report(f"officer queue ({args.tasks} tasks)", _timed(lambda: officer.get("/en/officer/tasks").raise_for_status(), args.requests), bare_p50)
-    _report("overdue filter", _timed(lambda: officer.get("/en/officer/tasks?overdue=1").raise_for_status(), args.requests), bare_p50)
+    _report(
+        f"officer queue ({args.tasks} tasks)",
+        _timed(lambda: officer.get("/en/officer/tasks").raise_for_status(), args.requests),
+        bare_p50,
+    )
+    _report(
+        "overdue filter",
+        _timed(lambda: officer.get("/en/officer/tasks?overdue=1").raise_for_status(), args.requests),
+        bare_p50,
+    )
     with unit_of_work(factory) as s:
         task_id = s.scalar(select(cases.Task.id).where(cases.Task.department_id == amr).limit(1))
-    _report("task page", _timed(lambda: officer.get(f"/en/officer/tasks/{task_id}").raise_for_status(), args.requests), bare_p50)
+    _report(
+        "task page",
+        _timed(lambda: officer.get(f"/en/officer/tasks/{task_id}").raise_for_status(), args.requests),
+        bare_p50,
+    )
 
 
 if __name__ == "__main__":

@@ -84,12 +84,16 @@ def main() -> None:
     base_rps = len(base) / sum(base)
     print(f"database: {engine.url.get_backend_name()}   requests per route: {args.requests}")
     print(f"{'route':52} {'p50 ms':>7} {'p95 ms':>7} {'p99 ms':>7} {'req/s':>7} {'vs bare':>8}")
-    print(f"{'bare FastAPI endpoint (baseline)':52} {_ms(base, 50):7.1f} {_ms(base, 95):7.1f} {_ms(base, 99):7.1f} {base_rps:7.0f} {1:8.2f}")
+    print(
+        f"{'bare FastAPI endpoint (baseline)':52} {_ms(base, 50):7.1f} {_ms(base, 95):7.1f} {_ms(base, 99):7.1f} {base_rps:7.0f} {1:8.2f}"
+    )
     with httpx.Client(base_url="http://127.0.0.1:8766") as c:
         for route in ROUTES:
             times = _measure(c, route, args.requests)
             rps = len(times) / sum(times)
-            print(f"{route:52} {_ms(times, 50):7.1f} {_ms(times, 95):7.1f} {_ms(times, 99):7.1f} {rps:7.0f} {rps / base_rps:8.2f}")
+            print(
+                f"{route:52} {_ms(times, 50):7.1f} {_ms(times, 95):7.1f} {_ms(times, 99):7.1f} {rps:7.0f} {rps / base_rps:8.2f}"
+            )
 
 
 def _ms(samples: list[float], pct: int) -> float:

@@ -29,6 +29,7 @@ from hetao.web import (
     account_pages,
     admin_catalogue,
     admin_pages,
+    appointment_pages,
     board_pages,
     case_pages,
     catalog_pages,
@@ -114,4 +115,5 @@ def create_app(settings: Settings | None = None, *, engine=None) -> FastAPI:
     app.include_router(event_pages.router)
     app.include_router(info_pages.router)
     app.include_router(rating_pages.router)
+    app.include_router(appointment_pages.router)
     return app

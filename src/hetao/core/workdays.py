@@ -25,6 +25,8 @@ from typing import Any
 import yaml
 
 CALENDAR_FILE = ("core", "data", "calendar", "cn-mainland.yaml")
+#: Hong Kong general holidays, for the hall's counters that follow them (no make-up working days).
+HONG_KONG_CALENDAR_FILE = ("core", "data", "calendar", "hong-kong.yaml")
 _WEEKEND = (5, 6)
 
 
@@ -146,6 +148,13 @@ def mainland_calendar() -> Calendar:
     """The mainland calendar of the shipped override table (read once per process)."""
     resource = files("hetao").joinpath(*CALENDAR_FILE)
     return Calendar.from_yaml(resource.read_text(encoding="utf-8"), source="/".join(CALENDAR_FILE))
+
+
+@lru_cache(maxsize=1)
+def hong_kong_calendar() -> Calendar:
+    """The Hong Kong general-holiday calendar of the shipped override table (read once per process)."""
+    resource = files("hetao").joinpath(*HONG_KONG_CALENDAR_FILE)
+    return Calendar.from_yaml(resource.read_text(encoding="utf-8"), source="/".join(HONG_KONG_CALENDAR_FILE))
 
 
 def is_working_day(day: date, calendar: Calendar | None = None) -> bool:

@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session
 
 from hetao.core.db import utcnow
 from hetao.directory.models import Organization
+from hetao.hall.appointment_models import Closure
 from hetao.hall.info_models import TOPICS, InfoPage
 from hetao.hall.localtime import at, local_today
 from hetao.hall.models import Counter
@@ -99,9 +100,21 @@ def load_info_pages(session: Session) -> int:
     return len(entries)
 
 
+def load_closures(session: Session) -> int:
+    counters = dict(session.execute(select(Counter.code, Counter.id)).all())
+    entries = _data("closures.yaml")
+    for entry in entries:
+        session.add(
+            Closure(day=entry["day"], counter_id=counters.get(entry.get("counter")), reasons=entry["reasons"])
+        )
+    session.flush()
+    return len(entries)
+
+
 #: Each part of the hall's sample content: its name, the model whose empty table it fills, its loader.
 SAMPLE_LOADERS = [
     ("counters", Counter, load_counters),
+    ("closures", Closure, load_closures),
     ("rooms", Room, load_rooms),
     ("events", Event, load_events),
     ("info_pages", InfoPage, load_info_pages),

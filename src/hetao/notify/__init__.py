@@ -3,7 +3,7 @@ afterwards by a mail backend (console, SMTP, or memory for tests), and shown in 
 
 from hetao.notify.mail import ConsoleBackend, MailBackend, MemoryBackend, SmtpBackend, backend_from_settings
 from hetao.notify.models import OutboxMessage
-from hetao.notify.outbox import deliver_due, enqueue, messages_for
+from hetao.notify.outbox import deliver_due, enqueue, messages_for, withdraw
 
 __all__ = [
     "ConsoleBackend",
@@ -15,4 +15,5 @@ __all__ = [
     "deliver_due",
     "enqueue",
     "messages_for",
+    "withdraw",
 ]

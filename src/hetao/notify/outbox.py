@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-from sqlalchemy import or_, select, update
+from sqlalchemy import delete, or_, select, update
 from sqlalchemy.orm import Session, sessionmaker
 
 from hetao.core.db import utcnow
@@ -25,8 +25,10 @@ def enqueue(
     to_address: str | None = None,
     user_id: str | None = None,
     secret: bool = False,
+    due_at: datetime | None = None,
 ) -> OutboxMessage:
-    """Add a message to the outbox; it is sent only if the caller's transaction commits."""
+    """Add a message to the outbox; it is sent only if the caller's transaction commits, and not
+    before ``due_at`` when given."""
     message = OutboxMessage(
         kind=kind,
         locale=locale,
@@ -35,6 +37,7 @@ def enqueue(
         to_address=to_address,
         user_id=user_id,
         secret=secret,
+        due_at=due_at,
         attempts=0,
         created_at=utcnow(),
     )
@@ -48,6 +51,7 @@ def _due(now: datetime):
         OutboxMessage.sent_at.is_(None),
         OutboxMessage.to_address.is_not(None),
         OutboxMessage.attempts < MAX_ATTEMPTS,
+        or_(OutboxMessage.due_at.is_(None), OutboxMessage.due_at <= now),
         or_(OutboxMessage.claimed_until.is_(None), OutboxMessage.claimed_until < now),
     )
 
@@ -101,12 +105,28 @@ def deliver_due(factory: sessionmaker[Session], backend: MailBackend, *, limit: 
     return sent
 
 
+def withdraw(session: Session, message_id: str) -> bool:
+    """Take back a message not sent yet (a reminder of a visit that was cancelled or moved);
+    returns whether it was withdrawn. A message already sent stays as it is."""
+    result = session.execute(
+        delete(OutboxMessage)
+        .where(OutboxMessage.id == message_id, OutboxMessage.sent_at.is_(None))
+        .execution_options(synchronize_session=False)
+    )
+    return result.rowcount == 1
+
+
 def messages_for(session: Session, user_id: str, limit: int = 50) -> list[OutboxMessage]:
-    """The messages the site shows a person (newest first; secret ones are never shown)."""
+    """The messages the site shows a person (newest first; secret ones and those not due yet are
+    never shown)."""
     return list(
         session.scalars(
             select(OutboxMessage)
-            .where(OutboxMessage.user_id == user_id, OutboxMessage.secret.is_(False))
+            .where(
+                OutboxMessage.user_id == user_id,
+                OutboxMessage.secret.is_(False),
+                or_(OutboxMessage.due_at.is_(None), OutboxMessage.due_at <= utcnow()),
+            )
             .order_by(OutboxMessage.created_at.desc())
             .limit(limit)
         )

@@ -4,6 +4,7 @@ import hetao.accounts.models  # noqa: F401  (registers the tables)
 import hetao.cases.models  # noqa: F401
 import hetao.catalog.models  # noqa: F401
 import hetao.directory.models  # noqa: F401
+import hetao.hall.appointment_models  # noqa: F401
 import hetao.hall.info_models  # noqa: F401
 import hetao.hall.models  # noqa: F401
 import hetao.hall.queue_models  # noqa: F401
