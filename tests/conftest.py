@@ -152,6 +152,19 @@ def empty_db_url(backend, tmp_path):
 
 
 @pytest.fixture
+def lean_app(seeded_engine, session_factory):
+    """The app without a built search index, for pages that never search (building the index with
+    its vectors takes minutes on a small machine)."""
+    from hetao.app import create_app
+
+    application = create_app(
+        Settings(database_url=str(seeded_engine.url), outbox_interval=0), engine=seeded_engine
+    )
+    application.state.session_factory = session_factory
+    return application
+
+
+@pytest.fixture
 def app(seeded_engine, session_factory, search_manager):
     from hetao.app import create_app
 

@@ -58,3 +58,18 @@ def csrf_of(response) -> str:
     field = response.soup.find("input", attrs={"name": "csrf_token"})
     assert field is not None, "the page has no form with a CSRF token"
     return field["value"]
+
+
+def signed_in(app, email: str, password: str | None = None) -> CheckingClient:
+    """A client signed in as ``email`` (by default with the test people's password)."""
+    from tests.cases.helpers import PASSWORD
+
+    client = CheckingClient(app)
+    page = client.get("/en/account/sign-in")
+    response = client.post(
+        "/en/account/sign-in",
+        data={"csrf_token": csrf_of(page), "email": email, "password": password or PASSWORD},
+        follow_redirects=False,
+    )
+    assert response.status_code == 303, response.text
+    return client

@@ -38,6 +38,7 @@ from hetao.web import (
     errors,
     event_pages,
     hall_console_pages,
+    hall_overview,
     info_pages,
     journey_pages,
     officer_pages,
@@ -108,6 +109,7 @@ def create_app(settings: Settings | None = None, *, engine=None) -> FastAPI:
     app.include_router(case_pages.router)
     app.include_router(officer_pages.router)
     app.include_router(hall_api.router)
+    app.include_router(hall_overview.router)
     app.include_router(ticket_pages.router)
     app.include_router(board_pages.router)
     app.include_router(hall_console_pages.router)

@@ -1,6 +1,7 @@
 """取號 end to end: a walk-in takes a ticket on the hall's page, the demo tax officer calls it at
 their counter, the display board shows the number and counter (redrawn in place by its script), the
-officer serves it, and the ticket's page says it is served. With accessibility scans on the way."""
+officer serves it, the ticket's page says it is served, and the walk-in rates the service. With
+accessibility scans on the way."""
 
 from __future__ import annotations
 
@@ -51,8 +52,8 @@ def test_a_walk_in_is_called_served_and_shown_on_the_board(browser, live_server,
     visitor.goto(f"{live_server}/zh-hant/hall/tickets/new")
     assert_accessible(visitor, "ticket-take-zh-hant", backend)
     visitor.get_by_label("稅務", exact=True).check()
-    visitor.get_by_role("button", name="取籌").click()
-    visitor.wait_for_load_state()
+    with visitor.expect_navigation():
+        visitor.get_by_role("button", name="取籌").click()
     assert re.search(r"/zh-hant/hall/tickets/[A-Za-z0-9_-]{32,}", visitor.url)
     number = re.search(r"H\d{3}", visitor.get_by_role("heading", level=1).inner_text()).group(0)
     assert "輪候中" in visitor.locator("#ticket-state").inner_text()
@@ -78,11 +79,11 @@ def test_a_walk_in_is_called_served_and_shown_on_the_board(browser, live_server,
     officer.wait_for_load_state()
     officer.goto(f"{live_server}/zh-hant/officer/hall")
     officer.get_by_label("你的窗口").select_option("C01")
-    officer.get_by_role("button", name="使用此窗口").click()
-    officer.wait_for_load_state()
+    with officer.expect_navigation():
+        officer.get_by_role("button", name="使用此窗口").click()
     assert_accessible(officer, "hall-console-zh-hant", backend)
-    officer.get_by_role("button", name="叫下一個籌").click()
-    officer.wait_for_load_state()
+    with officer.expect_navigation():
+        officer.get_by_role("button", name="叫下一個籌").click()
     assert number in officer.locator(".notice").inner_text()
     assert_accessible(officer, "hall-console-called-zh-hant", backend)
 
@@ -97,14 +98,27 @@ def test_a_walk_in_is_called_served_and_shown_on_the_board(browser, live_server,
     assert "C01" in visitor.locator("#ticket-state").inner_text()
 
     # Served.
-    officer.get_by_role("button", name=f"開始辦理 {number}").click()
-    officer.wait_for_load_state()
-    officer.get_by_role("button", name=f"完成：{number} 已辦結").click()
-    officer.wait_for_load_state()
+    with officer.expect_navigation():
+        officer.get_by_role("button", name=f"開始辦理 {number}").click()
+    with officer.expect_navigation():
+        officer.get_by_role("button", name=f"完成：{number} 已辦結").click()
     assert number in officer.locator(".notice").inner_text()
     visitor.goto(ticket_url)
     assert "已辦結" in visitor.locator("#ticket-state").inner_text()
     assert_accessible(visitor, "ticket-served-zh-hant", backend)
+
+    # Rated (好差評): a poor rating opens a follow-up for the administrators.
+    visitor.get_by_label("不滿意", exact=True).check()
+    visitor.get_by_label("還有補充嗎？（選填）").fill("等候時間太長。")
+    with visitor.expect_navigation():
+        visitor.get_by_role("button", name="送出評分").click()
+    assert_accessible(visitor, "rating-thanks-zh-hant", backend)
+    visitor.goto(ticket_url)
+    assert "多謝你評價這項服務。" in visitor.locator("main").inner_text()
+    with unit_of_work(factory) as s:
+        token = ticket_url.rsplit("/", 1)[1]
+        rating = hall.find_rating(s, subject_kind="ticket", subject_id=token)
+        assert rating.score == 2 and rating.followup is not None
 
     # Without scripts the board still reloads itself.
     plain = browser.new_context(java_script_enabled=False)

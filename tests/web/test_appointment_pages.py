@@ -21,16 +21,9 @@ FINANCE = "hk-resident-personal-rmb-account"
 
 
 @pytest.fixture
-def app(seeded_engine, session_factory):
-    """The app without the search index (these pages do not search; building it takes minutes)."""
-    from hetao.app import create_app
-    from hetao.core.settings import Settings
-
-    application = create_app(
-        Settings(database_url=str(seeded_engine.url), outbox_interval=0), engine=seeded_engine
-    )
-    application.state.session_factory = session_factory
-    return application
+def app(lean_app):
+    """The app without the search index: these pages never search."""
+    return lean_app
 
 
 @pytest.fixture

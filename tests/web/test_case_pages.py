@@ -12,7 +12,7 @@ from hetao import cases
 from hetao.accounts import principal_for, user_by_email
 from hetao.core.db import utcnow
 from tests.cases.helpers import ANSWERS, PASSWORD, PDF, VALID, company_plan, department_slug, person
-from tests.pages import CheckingClient, csrf_of
+from tests.pages import CheckingClient, csrf_of, signed_in
 
 
 @pytest.fixture
@@ -21,18 +21,6 @@ def uploads(app, tmp_path):
         database_url=app.state.settings.database_url, upload_dir=str(tmp_path / "uploads"), outbox_interval=0
     )
     return tmp_path / "uploads"
-
-
-def signed_in(app, email) -> CheckingClient:
-    client = CheckingClient(app)
-    page = client.get("/en/account/sign-in")
-    response = client.post(
-        "/en/account/sign-in",
-        data={"csrf_token": csrf_of(page), "email": email, "password": PASSWORD},
-        follow_redirects=False,
-    )
-    assert response.status_code == 303, response.text
-    return client
 
 
 @pytest.fixture

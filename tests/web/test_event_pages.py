@@ -14,7 +14,6 @@ from sqlalchemy import select
 from hetao import notify
 from hetao.accounts import user_by_email
 from hetao.core.db import utcnow
-from hetao.core.settings import Settings
 from hetao.hall.localtime import local_today
 from hetao.hall.room_event_models import Event, EventRegistration
 from tests.cases.helpers import person
@@ -23,15 +22,9 @@ from tests.web.test_room_pages import signed_in
 
 
 @pytest.fixture
-def app(seeded_engine, session_factory):
-    """The app without the search index (these pages never search)."""
-    from hetao.app import create_app
-
-    application = create_app(
-        Settings(database_url=str(seeded_engine.url), outbox_interval=0), engine=seeded_engine
-    )
-    application.state.session_factory = session_factory
-    return application
+def app(lean_app):
+    """The app without the search index: these pages never search."""
+    return lean_app
 
 
 DAY = (local_today(utcnow()) + timedelta(days=40)).isoformat()

@@ -12,9 +12,8 @@ from sqlalchemy import select
 
 from hetao import hall, notify
 from hetao.core.db import utcnow
-from hetao.core.settings import Settings
-from tests.cases.helpers import PASSWORD, person
-from tests.pages import CheckingClient, csrf_of
+from tests.cases.helpers import person
+from tests.pages import csrf_of, signed_in
 
 KIND = "fake-service"
 
@@ -34,27 +33,9 @@ def fake_subject():
 
 
 @pytest.fixture
-def app(seeded_engine, session_factory):
-    """The app without a built search index (these pages never search), to spare the shared machine."""
-    from hetao.app import create_app
-
-    application = create_app(
-        Settings(database_url=str(seeded_engine.url), outbox_interval=0), engine=seeded_engine
-    )
-    application.state.session_factory = session_factory
-    return application
-
-
-def signed_in(app, email) -> CheckingClient:
-    client = CheckingClient(app)
-    page = client.get("/en/account/sign-in")
-    response = client.post(
-        "/en/account/sign-in",
-        data={"csrf_token": csrf_of(page), "email": email, "password": PASSWORD},
-        follow_redirects=False,
-    )
-    assert response.status_code == 303, response.text
-    return client
+def app(lean_app):
+    """The app without the search index: these pages never search."""
+    return lean_app
 
 
 @pytest.fixture

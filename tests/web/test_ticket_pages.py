@@ -9,20 +9,14 @@ from datetime import UTC, datetime
 import pytest
 
 from hetao import hall
-from tests.cases.helpers import PASSWORD, person
-from tests.pages import CheckingClient, csrf_of
+from tests.cases.helpers import person
+from tests.pages import csrf_of, signed_in
 
 
-def signed_in(app, email) -> CheckingClient:
-    client = CheckingClient(app)
-    page = client.get("/en/account/sign-in")
-    response = client.post(
-        "/en/account/sign-in",
-        data={"csrf_token": csrf_of(page), "email": email, "password": PASSWORD},
-        follow_redirects=False,
-    )
-    assert response.status_code == 303, response.text
-    return client
+@pytest.fixture
+def app(lean_app):
+    """The app without the search index: these pages never search."""
+    return lean_app
 
 
 @pytest.fixture

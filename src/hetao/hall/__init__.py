@@ -135,8 +135,13 @@ from hetao.hall.tickets import (
     transfer,
     waiting_for_counter,
 )
+from hetao.hall.visits import NotYetServed, check_in_visit, finish_visit, visit_category
 
 __all__ = [
+    "NotYetServed",
+    "check_in_visit",
+    "finish_visit",
+    "visit_category",
     "ACTIVE_STATES",
     "AlreadyBooked",
     "AlreadyRated",

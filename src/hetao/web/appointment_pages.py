@@ -389,6 +389,10 @@ def appointment_page(
         journey_title=journeys.get_journey(appointment.journey).title.get(ctx.locale)
         if appointment.journey
         else "",
+        rating=hall.find_rating(session, subject_kind="appointment", subject_id=appointment.code),
+        rating_kind="appointment",
+        rating_subject=appointment.code,
+        rating_next=appointment_url(ctx, appointment.code),
     )
 
 

@@ -13,7 +13,8 @@ from hetao.core.periods import DEFAULT_DAYS, local_date, parse_range
 from hetao.web.account_pages import field_errors
 from hetao.web.auth import require_admin
 from hetao.web.context import PageContext, with_query
-from hetao.web.dashboard import DashboardInput, build_sections
+from hetao.web.dashboard import SECTIONS, DashboardInput, build_sections
+from hetao.web.dashboard_hall import HALL_SECTIONS
 from hetao.web.deps import db_session, page_context
 from hetao.web.templating import render
 
@@ -44,7 +45,9 @@ def dashboard_page(
             period=None,
             default_days=DEFAULT_DAYS,
         )
-    sections = build_sections(DashboardInput(session=session, ctx=ctx, period=period, today=today))
+    sections = build_sections(
+        DashboardInput(session=session, ctx=ctx, period=period, today=today), SECTIONS + HALL_SECTIONS
+    )
     query = {"from": period.start.isoformat(), "to": period.end.isoformat()}
     return render(
         request,

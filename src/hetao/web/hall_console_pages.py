@@ -172,7 +172,7 @@ async def act(
         elif action == "start":
             ticket, done = hall.start_serving(session, officer_id=officer.user_id, **common), "started"
         elif action == "finish":
-            ticket, done = hall.finish(session, officer_id=officer.user_id, **common), "finished"
+            ticket, done = hall.finish_visit(session, officer_id=officer.user_id, **common), "finished"
         elif action == "no-show":
             ticket, done = hall.mark_no_show(session, officer_id=officer.user_id, **common), "no-show"
         else:

@@ -10,7 +10,8 @@ from sqlalchemy.orm import Session
 from hetao import catalog, hall
 from hetao.accounts import Principal
 from hetao.core.db import utcnow
-from hetao.core.errors import ValidationFailed
+from hetao.core.errors import HetaoError, Problem, ValidationFailed
+from hetao.core.i18n import N_
 from hetao.http.hall_board import lane_labels, ticket_state_labels, wait_text
 from hetao.web.account_pages import field_errors
 from hetao.web.auth import current_principal, verify_csrf
@@ -78,6 +79,33 @@ async def take(
     return RedirectResponse(f"{ctx.urls.prefix}/hall/tickets/{ticket.token}?new=1", status_code=303)
 
 
+@router.post("/{lp}/hall/tickets/check-in", include_in_schema=False, dependencies=[Depends(verify_csrf)])
+async def check_in(
+    request: Request,
+    ctx: PageContext = Depends(page_context),
+    principal: Principal | None = Depends(current_principal),
+    session: Session = Depends(db_session),
+):
+    """An appointment holder arrives: the appointment is checked in and a ticket of the appointment
+    lane is given, in one transaction."""
+    form = await request.form()
+    code = str(form.get("appointment_code", "")).strip()
+    try:
+        if not code:
+            raise ValidationFailed([Problem("appointment_code", N_("Enter the appointment's code."))])
+        with session.begin_nested():  # nothing of a refused check-in is kept
+            ticket = hall.check_in_visit(
+                session, code, now=utcnow(), holder_id=principal.user_id if principal else None
+            )
+    except (ValidationFailed, HetaoError) as failed:
+        if not isinstance(failed, ValidationFailed):
+            failed = ValidationFailed([Problem("appointment_code", failed.message, failed.params)])
+        return render_take(
+            request, ctx, status_code=422, errors=field_errors(ctx, failed), form={"appointment_code": code}
+        )
+    return RedirectResponse(f"{ctx.urls.prefix}/hall/tickets/{ticket.token}?new=1", status_code=303)
+
+
 @router.get("/{lp}/hall/tickets/{token}", include_in_schema=False)
 def ticket_page(
     request: Request,
@@ -105,6 +133,11 @@ def ticket_page(
         new=request.query_params.get("new") == "1",
         # A ticket of an earlier day that was never served: the queue it was in has closed.
         expired=ticket.day < hall.local_day(now) and ticket.state == hall.TicketState.waiting,
+        rating=hall.find_rating(session, subject_kind="ticket", subject_id=ticket.token),
+        rating_kind="ticket",
+        rating_subject=ticket.token,
+        rating_next=f"{ctx.urls.prefix}/hall/tickets/{ticket.token}",
+        rating_legend=t.gettext("How satisfied are you with the service you received?"),
     )
     # The address is the ticket's only key: keep it out of referrers and search engines.
     response.headers["Referrer-Policy"] = "no-referrer"
