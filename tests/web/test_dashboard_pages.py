@@ -96,6 +96,9 @@ def test_the_tables_hold_the_figures_of_the_data(app, activity):
         "submissions",
         "ratings",
         "misses",
+        "queues",
+        "appointments",
+        "hall-ratings",
     ]
     svgs = soup.select("svg[role=img]")
     assert len(svgs) >= 4 and all(svg.get("aria-labelledby") for svg in svgs)
@@ -190,3 +193,31 @@ def test_the_json_twin_refuses_others_and_bad_dates(app, activity):
     assert bad.status_code == 422 and bad.json()["errors"][0]["field"] == "from"
     schema = TestClient(app).get("/openapi.json").json()
     assert "/api/v1/admin/dashboard" in schema["paths"]
+
+
+def test_the_hall_sections_count_tickets_visits_and_ratings(app, activity, session_factory):
+    from hetao import hall
+    from hetao.core.db import utcnow
+    from tests.hall.test_visits import ON_THE_DAY, booked, serve
+
+    with session_factory() as s, s.begin():
+        _, appointment = booked(s, "visitor@example.org")
+        ticket = hall.check_in_visit(s, appointment.code, now=ON_THE_DAY)
+        serve(s, ticket)
+        hall.record_rating(
+            s,
+            subject_kind="ticket",
+            subject_id=ticket.token,
+            rater_id=None,
+            score=1,
+            comment="",
+            now=ON_THE_DAY,
+        )
+        hall.take_ticket(s, category="tax", now=utcnow())
+    page = signed_in(app, "admin@example.org").get("/en/admin/dashboard?from=2026-12-01&to=2026-12-31")
+    assert page.status_code == 200
+    assert table(page, "Visits per day and state") == {"2026-12-07": ["0", "0", "1", "0", "0"]}
+    follow_ups = table(page, "Follow-ups of poor ratings")
+    assert follow_ups["Open"] == ["1"] and follow_ups["Closed"] == ["0"]
+    queues = table(page, "Today's queues per category")
+    assert queues["Tax"][:2] == ["1", "1"]  # taken, waiting now
