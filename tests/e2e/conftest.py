@@ -20,20 +20,17 @@ def _free_port() -> int:
         return s.getsockname()[1]
 
 
-@pytest.fixture(scope="session")
-def live_server(seeded_engine, backend, search_manager, tmp_path_factory):
+def _serve(engine, upload_dir, search_manager=None):
+    """Serve the app on ``engine`` with uvicorn in a thread; yields its base URL."""
     import uvicorn
 
     from hetao.app import create_app
     from hetao.core.settings import Settings
 
-    settings = Settings(
-        database_url=str(seeded_engine.url),
-        upload_dir=str(tmp_path_factory.mktemp("uploads")),
-        outbox_interval=0,
-    )
-    app = create_app(settings, engine=seeded_engine)
-    app.state.search_manager = search_manager
+    settings = Settings(database_url=str(engine.url), upload_dir=str(upload_dir), outbox_interval=0)
+    app = create_app(settings, engine=engine)
+    if search_manager is not None:
+        app.state.search_manager = search_manager
     port = _free_port()
     server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
     thread = threading.Thread(target=server.run, daemon=True)
@@ -46,6 +43,19 @@ def live_server(seeded_engine, backend, search_manager, tmp_path_factory):
     yield f"http://127.0.0.1:{port}"
     server.should_exit = True
     thread.join(timeout=10)
+
+
+@pytest.fixture(scope="session")
+def live_server(seeded_engine, backend, search_manager, tmp_path_factory):
+    """The site with its search index (for journeys that search)."""
+    yield from _serve(seeded_engine, tmp_path_factory.mktemp("uploads"), search_manager)
+
+
+@pytest.fixture(scope="session")
+def lean_server(seeded_engine, backend, tmp_path_factory):
+    """The site without a built search index, for journeys that never search (building the index
+    with its vectors takes minutes on a small machine)."""
+    yield from _serve(seeded_engine, tmp_path_factory.mktemp("uploads"))
 
 
 @pytest.fixture(scope="session")

@@ -3,8 +3,6 @@ charts with their tables and passes the accessibility scan; bad dates and other 
 
 from __future__ import annotations
 
-import threading
-import time
 import uuid
 from datetime import date
 
@@ -15,7 +13,6 @@ from hetao.search.models import SearchMiss
 from hetao.storage.database import unit_of_work
 from tests.cases.helpers import PASSWORD, person
 from tests.cases.statistics_helpers import at, case_row, department_id, rating_row, task_row
-from tests.e2e.conftest import _free_port
 from tests.e2e.test_journeys import assert_accessible
 
 pytestmark = pytest.mark.e2e
@@ -23,31 +20,9 @@ JUNE = "from=2025-06-01&to=2025-06-30"
 
 
 @pytest.fixture(scope="module")
-def dashboard_server(seeded_engine, tmp_path_factory):
-    """The site over the shared test database, without building the search index (the dashboard
-    reads only the no-match log)."""
-    import uvicorn
-
-    from hetao.app import create_app
-    from hetao.core.settings import Settings
-
-    settings = Settings(
-        database_url=str(seeded_engine.url),
-        upload_dir=str(tmp_path_factory.mktemp("uploads")),
-        outbox_interval=0,
-    )
-    app = create_app(settings, engine=seeded_engine)
-    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=_free_port(), log_level="warning"))
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 20
-    while not server.started:
-        if time.monotonic() > deadline:
-            raise RuntimeError("the test server did not start")
-        time.sleep(0.05)
-    yield f"http://127.0.0.1:{server.config.port}"
-    server.should_exit = True
-    thread.join(timeout=10)
+def dashboard_server(lean_server):
+    """The site without the search index: these journeys never search."""
+    return lean_server
 
 
 @pytest.fixture(scope="module")

@@ -16,6 +16,13 @@ from tests.e2e.test_journeys import assert_accessible
 
 pytestmark = pytest.mark.e2e
 
+
+@pytest.fixture(scope="module")
+def live_server(lean_server):
+    """The site without the search index: this journey never searches."""
+    return lean_server
+
+
 TEXTS = {
     "zh-Hant": ("示例：園區單車徑", "## 路線\n\n- 沿深圳河而行\n- 示例內容（ILLUSTRATIVE）"),
     "zh-Hans": ("示例：园区自行车道", "## 路线\n\n- 沿深圳河而行\n- 示例内容（ILLUSTRATIVE）"),

@@ -4,8 +4,6 @@ first is given the place automatically."""
 
 from __future__ import annotations
 
-import threading
-import time
 import uuid
 from datetime import UTC, datetime, timedelta
 
@@ -17,38 +15,15 @@ from hetao.hall import events, rooms
 from hetao.hall.localtime import local_today
 from hetao.storage.database import unit_of_work
 from tests.cases.helpers import PASSWORD, person
-from tests.e2e.conftest import _free_port
 from tests.e2e.test_journeys import assert_accessible
 
 pytestmark = pytest.mark.e2e
 
 
 @pytest.fixture(scope="module")
-def live_server(seeded_engine, tmp_path_factory):
-    """The app served by uvicorn, without a search index (these journeys never search)."""
-    import uvicorn
-
-    from hetao.app import create_app
-    from hetao.core.settings import Settings
-
-    settings = Settings(
-        database_url=str(seeded_engine.url),
-        upload_dir=str(tmp_path_factory.mktemp("uploads")),
-        outbox_interval=0,
-    )
-    app = create_app(settings, engine=seeded_engine)
-    port = _free_port()
-    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 20
-    while not server.started:
-        if time.monotonic() > deadline:
-            raise RuntimeError("the test server did not start")
-        time.sleep(0.05)
-    yield f"http://127.0.0.1:{port}"
-    server.should_exit = True
-    thread.join(timeout=10)
+def live_server(lean_server):
+    """The site without the search index: these journeys never search."""
+    return lean_server
 
 
 def sign_in(browser, live_server, prefix, email):

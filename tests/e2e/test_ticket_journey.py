@@ -22,6 +22,13 @@ from tests.e2e.test_journeys import assert_accessible
 
 pytestmark = pytest.mark.e2e
 
+
+@pytest.fixture(scope="module")
+def live_server(lean_server):
+    """The site without the search index: this journey never searches."""
+    return lean_server
+
+
 OFFICER = "officer.tax@example.org"  # the demo officer of the tax bureau (hetao.accounts.demo)
 
 
