@@ -221,3 +221,14 @@ def test_the_hall_sections_count_tickets_visits_and_ratings(app, activity, sessi
     assert follow_ups["Open"] == ["1"] and follow_ups["Closed"] == ["0"]
     queues = table(page, "Today's queues per category")
     assert queues["Tax"][:2] == ["1", "1"]  # taken, waiting now
+
+    data = (
+        signed_in(app, "admin@example.org")
+        .get("/api/v1/admin/dashboard?from=2026-12-01&to=2026-12-31")
+        .json()
+    )
+    assert data["visits_per_day"] == [{"date": "2026-12-07", "states": {"completed": 1}}]
+    assert data["hall_ratings"]["followups_open"] == 1
+    assert {r["score"]: r["count"] for r in data["hall_ratings"]["distribution"]}[1] == 1
+    tax = next(q for q in data["queues_today"] if q["category"] == "tax")
+    assert (tax["taken"], tax["waiting"]) == (1, 1)

@@ -10,7 +10,7 @@ from pydantic import BaseModel, Field
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from hetao import cases, directory, search
+from hetao import cases, directory, hall, search
 from hetao.accounts import Principal
 from hetao.api.language import api_locale
 from hetao.core.db import utcnow
@@ -48,6 +48,29 @@ class MissRead(BaseModel):
     last_seen: datetime
 
 
+class QueueToday(BaseModel):
+    category: str
+    taken: int
+    waiting: int
+    served: int
+    no_shows: int
+    average_wait_minutes: float | None = Field(description="From taking a ticket to its first call")
+    average_handling_minutes: float | None
+
+
+class VisitsOfDay(BaseModel):
+    date: date
+    states: dict[str, int] = Field(description="Appointments of the day per state (booked, checked_in, …)")
+
+
+class HallRatings(BaseModel):
+    distribution: list[RatingCount]
+    followups_open: int
+    followups_overdue: int
+    followups_answered: int
+    followups_closed: int
+
+
 class DashboardRead(BaseModel):
     from_: date = Field(alias="from", serialization_alias="from")
     to: date
@@ -56,6 +79,9 @@ class DashboardRead(BaseModel):
     submissions_per_day: list[DayCount]
     ratings: list[RatingCount]
     top_misses: list[MissRead]
+    queues_today: list[QueueToday] = Field(description="Queue tickets of today, whatever the range")
+    visits_per_day: list[VisitsOfDay] = Field(description="Days of the range with appointments")
+    hall_ratings: HallRatings = Field(description="Ratings of served tickets and completed visits")
     url: str = Field(description="The HTML page with the same figures")
 
 
@@ -92,6 +118,7 @@ def get_dashboard(
     period = parse_range(start, end, today=today)
     compliance = cases.compliance_by_department(session, period=period, today=today)
     names = _organisation_names(session, {c.department_id for c in compliance if c.department_id}, locale)
+    hall_stats = hall.rating_statistics(session, start=period.start, end=period.end, today=today)
     return DashboardRead(
         **{"from": period.start},
         to=period.end,
@@ -118,5 +145,28 @@ def get_dashboard(
             )
             for m in search.top_misses(session, period=period, limit=10)
         ],
+        queues_today=[
+            QueueToday(
+                category=q.category,
+                taken=q.taken,
+                waiting=q.waiting,
+                served=q.served,
+                no_shows=q.no_shows,
+                average_wait_minutes=q.average_wait_minutes,
+                average_handling_minutes=q.average_handling_minutes,
+            )
+            for q in hall.day_summary(session, day=today)
+        ],
+        visits_per_day=[
+            VisitsOfDay(date=d, states=states)
+            for d, states in hall.appointments_per_day(session, first=period.start, last=period.end).items()
+        ],
+        hall_ratings=HallRatings(
+            distribution=[RatingCount(score=s, count=n) for s, n in hall_stats.distribution.items()],
+            followups_open=hall_stats.followups_open,
+            followups_overdue=hall_stats.followups_overdue,
+            followups_answered=hall_stats.followups_answered,
+            followups_closed=hall_stats.followups_closed,
+        ),
         url=f"/{URL_PREFIX[locale]}/admin/dashboard?from={period.start.isoformat()}&to={period.end.isoformat()}",
     )
