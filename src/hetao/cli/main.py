@@ -23,6 +23,7 @@ from hetao.core.locales import LOCALES
 from hetao.core.logging import logging_config
 from hetao.core.settings import check_settings, load_settings
 from hetao.hall import load_hall_sample
+from hetao.search import IndexManager
 from hetao.storage.database import make_engine, make_session_factory, unit_of_work
 from hetao.storage.migrate import upgrade
 
@@ -96,6 +97,11 @@ def serve(
                     f"{DEMO_PASSWORD!r}. For local trials only: never serve them in production.",
                     err=True,
                 )
+    # Analysed search terms are stored once here, so every app process starts without segmenting
+    # the whole catalogue (vectors are computed in the background or by `hetao index build`).
+    stored = IndexManager(engine, backend_name="none", background=False).store_terms()
+    if stored:
+        typer.echo(f"Stored the analysed search terms of {stored} documents.")
     engine.dispose()
     if workers > 1 and settings.is_sqlite:
         typer.echo("Note: several workers share one SQLite file; use PostgreSQL in production.", err=True)

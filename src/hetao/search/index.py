@@ -354,7 +354,7 @@ class IndexManager:
             if index is None or index.token != token or not token:
                 index = build_index(session, backend=self.backend, token=token)
                 self._index = index
-                if (index.missing_vectors or index.pending_terms) and self.background:
+                if index.missing_vectors and self.background:
                     self._ensure_thread()
                     self._wake.set()
         return index
@@ -368,6 +368,14 @@ class IndexManager:
         self._index = index
         return index, computed
 
+    def store_terms(self) -> int:
+        """Analyse what has no stored terms yet and store them (their own transaction): run by
+        `hetao serve` before the app processes start and by `hetao index build`, never from a
+        request or a background thread, so no reader's transaction meets a concurrent write."""
+        with self.factory() as session:
+            index = build_index(session, backend=None)
+        return store_terms(self.factory, index)
+
     def _ensure_thread(self) -> None:
         if self._thread is None or not self._thread.is_alive():
             self._thread = threading.Thread(target=self._run, name="hetao-search-vectors", daemon=True)
@@ -378,14 +386,7 @@ class IndexManager:
             self._wake.wait(timeout=30)
             self._wake.clear()
             index = self._index
-            if index is None:
-                continue
-            if index.pending_terms:
-                try:
-                    store_terms(self.factory, index)
-                except Exception:
-                    log.exception("storing analysed search terms failed; the next start analyses again")
-            if not index.missing_vectors:
+            if index is None or not index.missing_vectors:
                 continue
             try:
                 n = compute_missing_vectors(self.factory, index, stop=self._stop)
