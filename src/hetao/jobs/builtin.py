@@ -1,0 +1,27 @@
+"""The periodic work every worker runs: delivering the notification outbox."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from hetao.jobs.registry import Registry, WorkContext, registry
+from hetao.notify.outbox import deliver_due
+
+#: How often a worker looks for due outbox messages.
+OUTBOX_EVERY = timedelta(seconds=5)
+#: At most this many messages per run (a failed message is tried again on the next run, not at once).
+OUTBOX_BATCH = 200
+
+
+def deliver_outbox(ctx: WorkContext) -> int:
+    """Send the due outbox messages (one batch). Each message is claimed with a lease by a conditional UPDATE
+    (and renewed, fenced by its attempt count, just before it is sent), so two workers never send
+    one message twice, even when this task runs on both at once."""
+    return deliver_due(ctx.factory, ctx.mail, limit=OUTBOX_BATCH, now=ctx.now)
+
+
+def register_builtin(target: Registry = registry) -> None:
+    target.register_periodic("notify.outbox", OUTBOX_EVERY, deliver_outbox)
+
+
+register_builtin()
