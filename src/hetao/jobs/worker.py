@@ -168,12 +168,19 @@ class Worker:
             started = time.perf_counter()
             error = None
             try:
-                task.func(self._context(now))
+                result = task.func(self._context(now))
             except Exception as exc:  # noqa: BLE001 - the next run is scheduled all the same
                 error = f"{type(exc).__name__}: {exc}"
                 log.warning("periodic %s raised %s", task.name, type(exc).__name__)
             else:
-                log.info("periodic %s done in %.0f ms", task.name, (time.perf_counter() - started) * 1000)
+                # A run that did something (returned a true value, e.g. messages sent) is worth a line.
+                log.log(
+                    logging.INFO if result else logging.DEBUG,
+                    "periodic %s done in %.0f ms: %s",
+                    task.name,
+                    (time.perf_counter() - started) * 1000,
+                    result,
+                )
             with self._write() as session:
                 finish_periodic(session, task.name, worker=self.name, now=now, every=task.every, error=error)
             ran.append(task.name)
