@@ -10,9 +10,12 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from sqlalchemy import func, select
 
-from hetao import jobs
+from hetao import jobs, notify
+from hetao.jobs.builtin import KEEP_DONE_JOBS, register_builtin
 from hetao.jobs.queue import LEASE, backoff, claim_periodic
 from hetao.notify import MemoryBackend
+from hetao.notify.outbox import LEASE as OUTBOX_LEASE
+from hetao.notify.outbox import claim_due
 
 T = datetime(2031, 3, 4, 9, 0, tzinfo=UTC)
 
@@ -243,3 +246,52 @@ def test_a_stopping_worker_finishes_the_job_in_hand_and_gives_the_others_back(se
     assert list(states.values()) == [(jobs.JobState.QUEUED, 0, None)] * 2
     stop.clear()
     assert _worker(session_factory, registry, "next").run_once(T).done == 2
+
+
+class _Stalling:
+    """A mail backend whose first send outlives the lease: meanwhile a second sender, later, claims
+    what the first one had claimed (and is about to send it)."""
+
+    def __init__(self, session_factory, later):
+        self.session_factory, self.later = session_factory, later
+        self.sent: list[str] = []
+        self.taken_over: list[str] = []
+
+    def send(self, mail):
+        if not self.sent:
+            with self.session_factory() as session, session.begin():
+                self.taken_over = [m.id for m in claim_due(session, self.later)]
+        self.sent.append(mail.message_id)
+
+
+def test_a_sender_whose_lease_was_taken_over_does_not_send_the_rest_of_its_batch(session_factory):
+    with session_factory() as session, session.begin():
+        ids = {
+            notify.enqueue(
+                session, kind="test", locale="en", subject="s", body="b", to_address=f"{n}@example.org"
+            ).id
+            for n in range(2)
+        }
+    backend = _Stalling(session_factory, later=T + OUTBOX_LEASE + timedelta(seconds=1))
+    assert notify.deliver_due(session_factory, backend, now=T) == 1
+    [first] = backend.sent  # the second message is now the other sender's: not sent from here
+    [second] = ids - {first}
+    assert second in backend.taken_over
+    with session_factory() as session:
+        message = session.get(notify.OutboxMessage, second)
+        assert message.sent_at is None and message.attempts == 2
+
+
+def test_done_jobs_are_purged_after_thirty_days_and_failed_ones_kept(session_factory):
+    registry = jobs.Registry()
+    register_builtin(registry)
+    registry.register_job("test.ok", lambda session, payload, ctx: None)
+    registry.register_job("test.bad", lambda session, payload, ctx: 1 / 0)
+    ok = _enqueue(session_factory, "test.ok", dedupe_key="monthly:2031-03")
+    bad = _enqueue(session_factory, "test.bad", max_attempts=1)
+    worker = _worker(session_factory, registry, "w")
+    assert worker.run_once(T).done == 1
+    later = T + KEEP_DONE_JOBS + timedelta(days=1)
+    assert "jobs.purge" in worker.run_once(later).periodic
+    assert _job(session_factory, ok) is None and _job(session_factory, bad).state == jobs.JobState.FAILED
+    assert _enqueue(session_factory, "test.ok", dedupe_key="monthly:2031-03") != ok  # the key is free again

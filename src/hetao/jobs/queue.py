@@ -11,7 +11,7 @@ import json
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import func, or_, select, update
+from sqlalchemy import delete, func, or_, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
@@ -215,6 +215,17 @@ def retry_job(session: Session, job_id: str, *, now: datetime) -> bool:
         .execution_options(synchronize_session=False)
     )
     return result.rowcount == 1
+
+
+def purge_done_jobs(session: Session, *, before: datetime) -> int:
+    """Delete the jobs done before ``before`` (failed ones stay for people to look at); returns how
+    many. Their dedupe keys become free again."""
+    result = session.execute(
+        delete(Job)
+        .where(Job.state == JobState.DONE, Job.done_at < before)
+        .execution_options(synchronize_session=False)
+    )
+    return result.rowcount
 
 
 def list_jobs(session: Session, *, state: str | None = None, limit: int = 50) -> list[Job]:
