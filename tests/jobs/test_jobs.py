@@ -273,7 +273,7 @@ def test_a_sender_whose_lease_was_taken_over_does_not_send_the_rest_of_its_batch
             for n in range(2)
         }
     backend = _Stalling(session_factory, later=T + OUTBOX_LEASE + timedelta(seconds=1))
-    assert notify.deliver_due(session_factory, backend, now=T) == 1
+    assert notify.deliver_due(session_factory, backend, clock=lambda: T) == 1
     [first] = backend.sent  # the second message is now the other sender's: not sent from here
     [second] = ids - {first}
     assert second in backend.taken_over

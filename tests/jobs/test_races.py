@@ -84,7 +84,7 @@ def test_two_senders_racing_over_fifty_due_emails_send_each_once(engines):
     def sender(factory):
         def run():
             for _ in range(500):  # small batches, many rounds: as much overlap as possible
-                if not notify.deliver_due(factory, backend, limit=3, now=T) and not unsent(factory):
+                if not notify.deliver_due(factory, backend, limit=3, clock=lambda: T) and not unsent(factory):
                     return
 
         return run

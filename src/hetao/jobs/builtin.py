@@ -21,7 +21,7 @@ def deliver_outbox(ctx: WorkContext) -> int:
     """Send the due outbox messages (one batch). Each message is claimed with a lease by a conditional UPDATE
     (and renewed, fenced by its attempt count, just before it is sent), so two workers never send
     one message twice, even when this task runs on both at once."""
-    return deliver_due(ctx.factory, ctx.mail, limit=OUTBOX_BATCH, now=ctx.now)
+    return deliver_due(ctx.factory, ctx.mail, limit=OUTBOX_BATCH, clock=ctx.clock)
 
 
 def purge_jobs(ctx: WorkContext) -> int:

@@ -36,6 +36,8 @@ class WorkContext:
     factory: sessionmaker[Session]
     #: The time the worker decided the work was due (use it instead of the clock: tests set it).
     now: datetime
+    #: The time now, for work that takes a while (fixed to ``now`` when a test fixes the time).
+    clock: Callable[[], datetime]
     mail: MailBackend
     settings: Settings | None
     worker: str

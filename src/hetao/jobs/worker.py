@@ -72,7 +72,7 @@ class Worker:
         mail: MailBackend,
         settings: Settings | None = None,
         name: str | None = None,
-        batch: int = 10,
+        batch: int = 1,
         stop: threading.Event | None = None,
         clock: Callable[[], datetime] = utcnow,
     ):
@@ -86,9 +86,14 @@ class Worker:
         self.clock = clock
         self._scheduled: set[str] = set()
 
-    def _context(self, now: datetime) -> WorkContext:
+    def _context(self, now: datetime, fixed: bool) -> WorkContext:
         return WorkContext(
-            factory=self.factory, now=now, mail=self.mail, settings=self.settings, worker=self.name
+            factory=self.factory,
+            now=now,
+            clock=(lambda: now) if fixed else self.clock,
+            mail=self.mail,
+            settings=self.settings,
+            worker=self.name,
         )
 
     def _write(self):
@@ -109,13 +114,13 @@ class Worker:
                 limit=limit or self.batch,
             )
 
-    def execute(self, job: ClaimedJob, now: datetime) -> str:
+    def execute(self, job: ClaimedJob, now: datetime, *, fixed: bool = True) -> str:
         """Run one claimed job; returns ``done``, ``queued`` (to be retried), ``failed`` or ``lost``."""
         handler = self.registry.handlers[job.kind]
         started = time.perf_counter()
         try:
             with self._write() as session:
-                handler(session, dict(job.payload), self._context(now))
+                handler(session, dict(job.payload), self._context(now, fixed))
                 if not finish_job(session, job, now=now):
                     raise LeaseLost(job.id)
         except LeaseLost:
@@ -150,7 +155,7 @@ class Worker:
 
     # Periodic tasks ----------------------------------------------------------------------------------
 
-    def run_periodic(self, now: datetime) -> list[str]:
+    def run_periodic(self, now: datetime, *, fixed: bool = True) -> list[str]:
         """Run each registered periodic task that is due at ``now`` and not running elsewhere."""
         tasks = self.registry.periodic
         new = sorted(set(tasks) - self._scheduled)
@@ -168,7 +173,7 @@ class Worker:
             started = time.perf_counter()
             error = None
             try:
-                result = task.func(self._context(now))
+                result = task.func(self._context(now, fixed))
             except Exception as exc:  # noqa: BLE001 - the next run is scheduled all the same
                 error = f"{type(exc).__name__}: {exc}"
                 log.warning("periodic %s raised %s", task.name, type(exc).__name__)
@@ -192,7 +197,7 @@ class Worker:
         """One pass: the due periodic tasks, then due jobs until none is left (at most ``max_jobs``).
         ``now`` fixes the time of the whole pass (tests); otherwise the clock is read as it goes."""
         report = RunReport()
-        report.periodic = self.run_periodic(now or self.clock())
+        report.periodic = self.run_periodic(now or self.clock(), fixed=now is not None)
         while not self.stop.is_set() and report.jobs < max_jobs:
             claimed = self.claim(now or self.clock(), min(self.batch, max_jobs - report.jobs))
             if not claimed:
@@ -203,7 +208,7 @@ class Worker:
                     with self._write() as session:
                         release_job(session, job)
                     continue
-                outcome = self.execute(job, now or self.clock())
+                outcome = self.execute(job, now or self.clock(), fixed=now is not None)
                 if outcome == "done":
                     report.done += 1
                 elif outcome == "queued":

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime, timedelta
 
 from sqlalchemy import delete, or_, select, update
@@ -107,17 +108,16 @@ def _still_ours(factory: sessionmaker[Session], message_id: str, attempt: int, n
 
 
 def deliver_due(
-    factory: sessionmaker[Session], backend: MailBackend, *, limit: int = 50, now: datetime | None = None
+    factory: sessionmaker[Session],
+    backend: MailBackend,
+    *,
+    limit: int = 50,
+    clock: Callable[[], datetime] = utcnow,
 ) -> int:
     """Send the due messages; returns how many were sent. Each message is marked sent in its own
     transaction after the backend accepted it (at least once: a crash between the two re-sends).
     Its lease is renewed just before it is sent, so a slow batch never lets a second sender take a
-    message this one is about to send. ``now`` decides what is due (tests pass it)."""
-    fixed = now
-
-    def clock() -> datetime:
-        return utcnow() if fixed is None else fixed
-
+    message this one is about to send. ``clock`` tells the time (tests pass a fixed one)."""
     with factory() as session, session.begin():
         session.connection(execution_options={"write": True})
         batch = [
