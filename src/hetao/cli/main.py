@@ -17,6 +17,7 @@ from hetao.cli.backup_commands import backup_command, restore_command
 from hetao.cli.case_commands import audit_app
 from hetao.cli.search_commands import eval_app, index_app, misses_command, search_command
 from hetao.cli.user_commands import department_ids, outbox_app, users_app
+from hetao.cli.worker_commands import jobs_app, worker_app
 from hetao.core.db import utcnow
 from hetao.core.errors import ValidationFailed
 from hetao.core.locales import LOCALES
@@ -35,6 +36,8 @@ app.add_typer(eval_app, name="eval")
 app.add_typer(users_app, name="users")
 app.add_typer(audit_app, name="audit")
 app.add_typer(outbox_app, name="outbox")
+app.add_typer(worker_app, name="worker")
+app.add_typer(jobs_app, name="jobs")
 app.command("search")(search_command)
 app.command("misses")(misses_command)
 app.command("backup")(backup_command)

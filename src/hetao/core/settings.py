@@ -50,6 +50,8 @@ class Settings:
     #: Seconds between outbox deliveries by the in-process sender of each app process (0: none;
     #: then run ``hetao outbox deliver`` from a scheduler).
     outbox_interval: float = 5.0
+    #: Seconds ``hetao worker`` waits after a pass that found nothing to do (default of ``--poll``).
+    worker_poll: float = 2.0
     #: The site's public base URL, used in links sent by e-mail (e.g. https://onestop.example.org).
     #: When empty, the URL of the request is used (fine for development only).
     public_url: str = ""
@@ -105,6 +107,8 @@ def load_settings(environ: dict[str, str] | None = None) -> Settings:
         kwargs["metrics_token"] = env["HETAO_METRICS_TOKEN"].strip()
     if env.get("HETAO_OUTBOX_INTERVAL"):
         kwargs["outbox_interval"] = float(env["HETAO_OUTBOX_INTERVAL"])
+    if env.get("HETAO_WORKER_POLL"):
+        kwargs["worker_poll"] = float(env["HETAO_WORKER_POLL"])
     return Settings(**kwargs)  # type: ignore[arg-type]
 
 

@@ -1,5 +1,5 @@
 """Prometheus metrics: request latency by route template, search latency, and gauges computed from the
-database when ``/metrics`` is scraped (outbox backlog, open and overdue tasks).
+database when ``/metrics`` is scraped (outbox backlog, open and overdue tasks, job backlog).
 
 Labels are route *templates* (``/{lp}/services/{slug}``), never raw paths, so the number of series is
 bounded by the number of routes. With several worker processes set ``PROMETHEUS_MULTIPROC_DIR`` (see
@@ -30,6 +30,7 @@ from sqlalchemy import func, select
 from hetao.cases import Task, local_today
 from hetao.cases.clock import OPEN_STATES
 from hetao.core.db import utcnow
+from hetao.jobs import job_counts
 from hetao.notify import OutboxMessage
 from hetao.notify.outbox import MAX_ATTEMPTS
 
@@ -116,6 +117,7 @@ class DatabaseCollector:
                     Task.state.in_(("ready", "in_progress")), Task.due_on < local_today(now)
                 )
             )
+            job_backlog = job_counts(session, now=now)
         g = GaugeMetricFamily("hetao_outbox_backlog", "E-mail messages waiting for delivery.")
         g.add_metric([], backlog or 0)
         yield g
@@ -135,6 +137,20 @@ class DatabaseCollector:
         yield g
         g = GaugeMetricFamily("hetao_tasks_overdue", "Tasks ready or in progress past their due date.")
         g.add_metric([], overdue or 0)
+        yield g
+        g = GaugeMetricFamily(
+            "hetao_jobs",
+            "Background jobs: due (waiting for a worker), running, scheduled for later, failed.",
+            labels=["state"],
+        )
+        for state in ("due", "running", "scheduled", "failed"):
+            g.add_metric([state], getattr(job_backlog, state))
+        yield g
+        g = GaugeMetricFamily(
+            "hetao_jobs_oldest_due_age_seconds", "How long the oldest due job has waited (0: none)."
+        )
+        wait = job_backlog.oldest_due_wait
+        g.add_metric([], 0.0 if wait is None else max(0.0, wait.total_seconds()))
         yield g
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime, timedelta
 
 from sqlalchemy import delete, or_, select, update
@@ -58,10 +59,14 @@ def _due(now: datetime):
 
 def claim_due(session: Session, now: datetime, limit: int = 50) -> list[OutboxMessage]:
     """Claim up to ``limit`` due messages with a lease. A conditional UPDATE per message makes the
-    claim atomic on every database: of two senders racing for one message, one gets it."""
-    ids = session.scalars(
-        select(OutboxMessage.id).where(*_due(now)).order_by(OutboxMessage.created_at).limit(limit)
-    ).all()
+    claim atomic on every database: of two senders racing for one message, one gets it. On
+    PostgreSQL the candidates are read ``FOR UPDATE SKIP LOCKED``, so racing senders take different
+    messages instead of waiting for each other. On SQLite the transaction should hold the write lock
+    from its start (as :func:`deliver_due`'s does): a claim reads, then writes."""
+    candidates = select(OutboxMessage.id).where(*_due(now)).order_by(OutboxMessage.created_at).limit(limit)
+    if session.get_bind().dialect.name == "postgresql":
+        candidates = candidates.with_for_update(skip_locked=True)
+    ids = session.scalars(candidates).all()
     claimed = []
     for message_id in ids:
         result = session.execute(
@@ -74,17 +79,54 @@ def claim_due(session: Session, now: datetime, limit: int = 50) -> list[OutboxMe
             claimed.append(message_id)
     if not claimed:
         return []
-    return list(session.scalars(select(OutboxMessage).where(OutboxMessage.id.in_(claimed))))
+    return list(
+        session.scalars(
+            select(OutboxMessage)
+            .where(OutboxMessage.id.in_(claimed))
+            .order_by(OutboxMessage.created_at)
+            .execution_options(populate_existing=True)
+        )
+    )
 
 
-def deliver_due(factory: sessionmaker[Session], backend: MailBackend, *, limit: int = 50) -> int:
-    """Send the due messages; returns how many were sent. Each message is marked sent in its own
-    transaction after the backend accepted it (at least once: a crash between the two re-sends)."""
-    now = utcnow()
+def _still_ours(factory: sessionmaker[Session], message_id: str, attempt: int, now: datetime) -> bool:
+    """Renew the lease of a claimed message just before sending it, if it is still ours: not sent,
+    and not claimed again since (``attempts`` counts claims, so it fences out a sender whose lease
+    ran out while it worked through a long batch)."""
     with factory() as session, session.begin():
-        batch = [(m.id, m.to_address, m.subject, m.body) for m in claim_due(session, now, limit)]
+        result = session.execute(
+            update(OutboxMessage)
+            .where(
+                OutboxMessage.id == message_id,
+                OutboxMessage.attempts == attempt,
+                OutboxMessage.sent_at.is_(None),
+            )
+            .values(claimed_until=now + LEASE)
+            .execution_options(synchronize_session=False)
+        )
+        return result.rowcount == 1
+
+
+def deliver_due(
+    factory: sessionmaker[Session],
+    backend: MailBackend,
+    *,
+    limit: int = 50,
+    clock: Callable[[], datetime] = utcnow,
+) -> int:
+    """Send the due messages; returns how many were sent. Each message is marked sent in its own
+    transaction after the backend accepted it (at least once: a crash between the two re-sends).
+    Its lease is renewed just before it is sent, so a slow batch never lets a second sender take a
+    message this one is about to send. ``clock`` tells the time (tests pass a fixed one)."""
+    with factory() as session, session.begin():
+        session.connection(execution_options={"write": True})
+        batch = [
+            (m.id, m.attempts, m.to_address, m.subject, m.body) for m in claim_due(session, clock(), limit)
+        ]
     sent = 0
-    for message_id, to, subject, body in batch:
+    for message_id, attempt, to, subject, body in batch:
+        if not _still_ours(factory, message_id, attempt, clock()):
+            continue
         try:
             backend.send(Mail(to=to or "", subject=subject, body=body, message_id=message_id))
         except Exception as exc:  # noqa: BLE001 - any delivery failure is recorded and retried later

@@ -10,6 +10,7 @@ import hetao.hall.models  # noqa: F401
 import hetao.hall.queue_models  # noqa: F401
 import hetao.hall.rating_models  # noqa: F401
 import hetao.hall.room_event_models  # noqa: F401
+import hetao.jobs.models  # noqa: F401
 import hetao.journeys.revisions  # noqa: F401
 import hetao.notify.models  # noqa: F401
 import hetao.search.models  # noqa: F401

@@ -33,6 +33,7 @@ SAMPLES = {
     "smtp_starttls": "0",
     "smtp_port": "2525",
     "outbox_interval": "0.5",
+    "worker_poll": "0.5",
 }
 GOOD_PRODUCTION = Settings(
     env="production",
