@@ -40,7 +40,7 @@ def sign_in(browser, live_server, prefix, email):
 def a_free_working_day(seeded_engine, slug: str) -> str:
     """A working day a week or more ahead on which the room has no booking yet (runs share a database)."""
     factory = sessionmaker(bind=seeded_engine, expire_on_commit=False)
-    day = local_today(utcnow()) + timedelta(days=7)
+    day = local_today(utcnow()) + timedelta(days=45)  # away from the page tests' days
     with unit_of_work(factory) as s:
         room = rooms.get_room(s, slug)
         while not rooms.room_periods(day) or rooms.bookings_on(s, room, day):

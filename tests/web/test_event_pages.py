@@ -117,7 +117,12 @@ def test_register_wait_and_be_promoted_when_someone_cancels(app, people, seminar
     with session_factory() as s:
         promoted = user_by_email(s, "second@example.org")
         assert notify.messages_for(s, promoted.id)[0].subject == "You have a place at Small seminar"
-        rows = s.scalars(select(EventRegistration).order_by(EventRegistration.position)).all()
+        event = s.scalar(select(EventRegistration.event_id).where(EventRegistration.user_id == promoted.id))
+        rows = s.scalars(
+            select(EventRegistration)
+            .where(EventRegistration.event_id == event)
+            .order_by(EventRegistration.position)
+        ).all()
         assert [r.state for r in rows] == ["cancelled", "registered"]
 
 
