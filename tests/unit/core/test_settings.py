@@ -33,6 +33,11 @@ SAMPLES = {
     "smtp_starttls": "0",
     "smtp_port": "2525",
     "outbox_interval": "0.5",
+    "retention_draft_days": "30",
+    "retention_document_days": "365",
+    "retention_outbox_days": "30",
+    "retention_ticket_days": "7",
+    "retention_appointment_days": "60",
 }
 GOOD_PRODUCTION = Settings(
     env="production",
