@@ -290,3 +290,18 @@ def test_closed_accounts_cases_lose_their_answers_once_closed(session, session_f
     assert cases.events_of(session, case.id)[-1].action == "case.scrubbed"
     assert cases.verify(session).ok
     assert accounts.user_by_email(session, "closing@example.org") is None
+
+
+def test_a_draft_given_a_document_lately_is_kept(session, session_factory, root):
+    a = person(session, "late.upload@example.org")
+    journey, plan = company_plan(session)
+    case = cases.start_application(
+        session, a, journey=journey, answers=dict(ANSWERS), plan=plan, now=ago(200)
+    )
+    code = cases.needed_documents(case)[0]
+    cases.attach_document(
+        session, a, case.id, code=code, data=PNG, filename="late.png", root=root, now=ago(10)
+    )
+    run(session_factory, root)
+    session.expire_all()
+    assert session.get(Case, case.id) is not None and file_of(root, case).is_file()

@@ -128,7 +128,14 @@ def _lock_uploads(session: Session, upload_ids: set[str]) -> None:
 
 
 def _expired_drafts(cutoff: datetime):
-    return select(Case.id).where(Case.status == "draft", Case.updated_at < cutoff)
+    """Drafts neither edited nor given a document since ``cutoff`` (an upload does not move
+    ``updated_at``)."""
+    recent_upload = (
+        select(CaseDocument.id)
+        .where(CaseDocument.case_id == Case.id, CaseDocument.uploaded_at >= cutoff)
+        .exists()
+    )
+    return select(Case.id).where(Case.status == "draft", Case.updated_at < cutoff, ~recent_upload)
 
 
 def delete_cases(session: Session, case_ids: list[str], *, now: datetime, reason: str, root: Path) -> None:

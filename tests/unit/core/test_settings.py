@@ -115,6 +115,8 @@ def test_the_development_defaults_list_every_production_problem_at_once():
         ({"log_format": "xml"}, "HETAO_LOG_FORMAT"),
         ({"log_level": "LOUD"}, "HETAO_LOG_LEVEL"),
         ({"mail_backend": "pigeon"}, "HETAO_MAIL_BACKEND"),
+        ({"retention_draft_days": 0}, "HETAO_RETENTION_DRAFT_DAYS"),
+        ({"retention_document_days": -1}, "HETAO_RETENTION_DOCUMENT_DAYS"),
     ],
 )
 def test_unknown_values_are_refused_everywhere(change, name):
