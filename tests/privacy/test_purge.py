@@ -5,6 +5,7 @@ still verifies."""
 from __future__ import annotations
 
 import os
+import time
 from datetime import UTC, date, datetime, timedelta
 
 import pytest
@@ -193,9 +194,14 @@ def test_orphan_files_older_than_a_day_are_removed(session, session_factory, roo
     two_days = (NOW - timedelta(days=2)).timestamp()
     os.utime(stray, (two_days, two_days))
     os.utime(young, (NOW.timestamp(), NOW.timestamp()))
-    assert run(session_factory, root, dry_run=True).counts["files"] == 1 and stray.exists()
-    assert run(session_factory, root).counts["files"] == 1
-    assert not stray.exists() and young.exists()
+    # A temporary file of an upload that crashed, two days ago by the file system's clock.
+    temporary = stray.parent / ".upload-crashed"
+    temporary.write_bytes(b"half")
+    real_two_days = time.time() - 2 * 86400
+    os.utime(temporary, (real_two_days, real_two_days))
+    assert run(session_factory, root, dry_run=True).counts["files"] == 2 and stray.exists()
+    assert run(session_factory, root).counts["files"] == 2
+    assert not stray.exists() and not temporary.exists() and young.exists()
 
 
 def test_old_tickets_lose_their_holder_and_old_cancelled_visits_go(session, session_factory, root):
@@ -305,3 +311,17 @@ def test_a_draft_given_a_document_lately_is_kept(session, session_factory, root)
     run(session_factory, root)
     session.expire_all()
     assert session.get(Case, case.id) is not None and file_of(root, case).is_file()
+
+
+def test_a_rolled_back_purge_puts_the_files_back(session_factory, root):
+    with session_factory() as s, s.begin():
+        a = person(s, "rollback@example.org")
+        old = withdrawn(s, a, root, at=ago(800))
+        path, case_id = file_of(root, old), old.id
+    with pytest.raises(RuntimeError), session_factory() as s, s.begin():
+        privacy.purge(s, now=NOW, policy=POLICY, upload_dir=root)
+        assert not path.exists()  # set aside while the transaction is open
+        raise RuntimeError("the caller's transaction fails")
+    assert path.is_file()
+    with session_factory() as s:
+        assert all(d.purged_at is None for d in s.get(Case, case_id).documents)

@@ -12,6 +12,8 @@ The audit log is never edited: deleting a draft or removing the files of a case 
 
 from __future__ import annotations
 
+import os
+import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -34,6 +36,8 @@ CLOSED_STATUSES = ("completed", "withdrawn")
 #: How long a file in the upload directory without a row may be young (an upload in progress).
 ORPHAN_GRACE = timedelta(days=1)
 BATCH_SIZE = 500
+#: Name prefix of a file taken aside by a purge until its transaction ends.
+TRASH_PREFIX = ".purge-"
 
 #: The kinds ``purge`` reports, in the order it handles them.
 KINDS = (
@@ -105,16 +109,43 @@ def unreferenced_uploads(session: Session, upload_ids: set[str]) -> set[str]:
 
 
 def remove_files_after_commit(session: Session, root: Path, upload_ids: set[str]) -> None:
-    """Delete the files of ``upload_ids`` once the session's transaction commits (never on rollback)."""
+    """Take the files of ``upload_ids`` away now (renamed aside, while the upload rows are locked) and
+    delete them once the session's transaction commits; on rollback they are put back. An upload of
+    the same content after our commit finds the file missing and writes it again."""
     if not upload_ids:
         return
-    paths = [path_for(root, digest) for digest in sorted(upload_ids)]
+    moved: list[tuple[Path, Path]] = []
+    for digest in sorted(upload_ids):
+        path = path_for(root, digest)
+        aside = path.with_name(TRASH_PREFIX + digest)
+        try:
+            os.replace(path, aside)
+        except FileNotFoundError:
+            continue
+        os.utime(aside)  # young: the orphan scan leaves it to this transaction
+        moved.append((path, aside))
+    if not moved:
+        return
+    settled = False
 
-    def _remove(_session: Session) -> None:
-        for path in paths:
-            path.unlink(missing_ok=True)
+    def _committed(_session: Session) -> None:
+        nonlocal settled
+        if not settled:
+            settled = True
+            for _path, aside in moved:
+                aside.unlink(missing_ok=True)
 
-    event.listen(session, "after_commit", _remove, once=True)
+    def _ended(_session: Session, transaction) -> None:
+        # The outermost transaction ended without a commit: it rolled back, put the files back.
+        nonlocal settled
+        if transaction.parent is None and not settled:
+            settled = True
+            for path, aside in moved:
+                if aside.exists() and not path.exists():
+                    os.replace(aside, path)
+
+    event.listen(session, "after_commit", _committed, once=True)
+    event.listen(session, "after_transaction_end", _ended)
 
 
 def _lock_uploads(session: Session, upload_ids: set[str]) -> None:
@@ -261,22 +292,21 @@ class _Kind:
 
 
 def _kinds(now: datetime, policy: RetentionPolicy, root: Path) -> list[_Kind]:
-    days = timedelta
     return [
         _Kind(
             "drafts",
-            lambda: _expired_drafts(now - days(days=policy.draft_days)),
+            lambda: _expired_drafts(now - timedelta(days=policy.draft_days)),
             lambda s, ids: delete_cases(s, ids, now=now, reason="draft_expired", root=root),
         ),
         _Kind(
             "documents",
-            lambda: _expired_documents(now - days(days=policy.document_days)),
+            lambda: _expired_documents(now - timedelta(days=policy.document_days)),
             lambda s, ids: purge_documents(s, ids, now=now, root=root),
         ),
         _Kind("closed_account_cases", _closed_account_cases, lambda s, ids: scrub_cases(s, ids, now=now)),
         _Kind(
             "outbox_messages",
-            lambda: _old_outbox(now - days(days=policy.outbox_days)),
+            lambda: _old_outbox(now - timedelta(days=policy.outbox_days)),
             lambda s, ids: s.execute(delete(OutboxMessage).where(OutboxMessage.id.in_(ids))),
         ),
         _Kind(
@@ -306,7 +336,7 @@ def _kinds(now: datetime, policy: RetentionPolicy, root: Path) -> list[_Kind]:
         ),
         _Kind(
             "appointments",
-            lambda: _old_cancelled_appointments(now - days(days=policy.appointment_days)),
+            lambda: _old_cancelled_appointments(now - timedelta(days=policy.appointment_days)),
             lambda s, ids: (
                 s.execute(delete(AppointmentItem).where(AppointmentItem.appointment_id.in_(ids))),
                 s.execute(delete(Appointment).where(Appointment.id.in_(ids))),
@@ -321,20 +351,29 @@ def orphan_files(session: Session, root: Path, *, now: datetime) -> list[Path]:
     if not root.is_dir():
         return []
     found: dict[str, Path] = {}
+    leftovers: list[Path] = []
     oldest = _utc(now).timestamp() - ORPHAN_GRACE.total_seconds()
+    #: Left-overs are judged by the real clock: their age is the file system's.
+    oldest_leftover = time.time() - ORPHAN_GRACE.total_seconds()
     for sub in root.iterdir():
         if not sub.is_dir() or len(sub.name) != 2:
             continue
         for path in sub.iterdir():
-            if path.is_file() and path.stat().st_mtime < oldest:
+            if not path.is_file():
+                continue
+            modified = path.stat().st_mtime
+            if path.name.startswith("."):  # a temporary upload or a purge's file set aside, left by a crash
+                if modified < oldest_leftover:
+                    leftovers.append(path)
+            elif modified < oldest:
                 found[path.name] = path
     if not found:
-        return []
+        return sorted(leftovers)
     unused = set()
     names = sorted(found)
     for start in range(0, len(names), BATCH_SIZE):
         unused |= unreferenced_uploads(session, set(names[start : start + BATCH_SIZE]))
-    return [found[name] for name in sorted(unused)]
+    return sorted(leftovers) + [found[name] for name in sorted(unused)]
 
 
 @contextmanager
