@@ -234,7 +234,9 @@ def _closed_account_cases():
 
 def scrub_cases(session: Session, case_ids: list[str], *, now: datetime) -> None:
     """Remove the answers and form values of closed cases of closed accounts (the case itself, its
-    steps, decisions and audit trail stay for as long as retention requires)."""
+    steps, decisions, score and audit trail stay for as long as retention requires; a rating's
+    free-text comment goes with the answers)."""
+    session.execute(update(Rating).where(Rating.case_id.in_(case_ids)).values(comment=None))
     for case in session.scalars(select(Case).where(Case.id.in_(case_ids))):
         case.answers, case.values, case.scrubbed_at = {}, {}, now
         audit.record(
