@@ -42,6 +42,7 @@ from hetao.web import (
     info_pages,
     journey_pages,
     officer_pages,
+    privacy_pages,
     rating_pages,
     room_pages,
     search_pages,
@@ -102,6 +103,7 @@ def create_app(settings: Settings | None = None, *, engine=None) -> FastAPI:
     app.include_router(directory_pages.router)
     app.include_router(search_pages.router)
     app.include_router(account_pages.router)
+    app.include_router(privacy_pages.router)
     app.include_router(admin_pages.router)
     app.include_router(admin_catalogue.router)
     app.include_router(dashboard_pages.router)

@@ -24,6 +24,8 @@ class User(UUIDPrimaryKey, Base):
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     password_changed_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     last_sign_in_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    #: When the person closed the account (personal fields were then replaced; it cannot sign in).
+    closed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
 
     grants: Mapped[list[RoleGrant]] = relationship(
         back_populates="user", cascade="all, delete-orphan", order_by="RoleGrant.id"

@@ -31,6 +31,8 @@ class Case(UUIDPrimaryKey, Base):
     updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     submitted_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     completed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    #: When the answers and form values were removed (the applicant closed the account).
+    scrubbed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
 
     tasks: Mapped[list[Task]] = relationship(back_populates="case", order_by="Task.position")
     documents: Mapped[list[CaseDocument]] = relationship(order_by="CaseDocument.id")
@@ -109,6 +111,8 @@ class CaseDocument(Base):
     upload_id: Mapped[str] = mapped_column(ForeignKey("uploads.id"))
     filename: Mapped[str] = mapped_column(String(120))
     uploaded_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    #: When the retention period ended and the file was removed (the row stays as a record).
+    purged_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
 
     upload: Mapped[Upload] = relationship(lazy="joined")
 

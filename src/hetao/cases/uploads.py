@@ -59,7 +59,9 @@ def store(session: Session, root: Path, data: bytes, *, field: str = "file") -> 
     if kind is None:
         raise ValidationFailed([Problem(field, N_("The file must be a PDF, PNG or JPEG."))])
     digest = hashlib.sha256(data).hexdigest()
-    existing = session.get(Upload, digest)
+    # Locked (PostgreSQL) so a purge removing this content's file waits, or is waited for; the
+    # file is then written again below when the purge removed it.
+    existing = session.get(Upload, digest, with_for_update=True)
     target = path_for(root, digest)
     if not target.exists():
         target.parent.mkdir(parents=True, exist_ok=True)

@@ -15,6 +15,7 @@ from hetao.catalog import catalogue_is_empty, export_document, import_document, 
 from hetao.catalog.checks import check_database
 from hetao.cli.backup_commands import backup_command, restore_command
 from hetao.cli.case_commands import audit_app
+from hetao.cli.privacy_commands import purge_command
 from hetao.cli.search_commands import eval_app, index_app, misses_command, search_command
 from hetao.cli.user_commands import department_ids, outbox_app, users_app
 from hetao.cli.worker_commands import jobs_app, worker_app
@@ -42,6 +43,7 @@ app.command("search")(search_command)
 app.command("misses")(misses_command)
 app.command("backup")(backup_command)
 app.command("restore")(restore_command)
+app.command("purge")(purge_command)
 
 MAX_IMPORT_BYTES = 200 * 1024 * 1024
 

@@ -12,6 +12,7 @@ from datetime import timedelta
 import typer
 
 import hetao.jobs.builtin  # noqa: F401  (registers the outbox delivery)
+import hetao.privacy.schedule  # noqa: F401  (registers the retention purge)
 from hetao import jobs
 from hetao.core.db import utcnow
 from hetao.core.logging import logging_config
@@ -21,7 +22,7 @@ from hetao.storage.database import make_engine, make_session_factory, unit_of_wo
 from hetao.storage.migrate import upgrade
 
 #: Modules that register work (``register_job`` / ``register_periodic``) when imported; add yours.
-WORK_MODULES = (hetao.jobs.builtin,)
+WORK_MODULES = (hetao.jobs.builtin, hetao.privacy.schedule)
 
 worker_app = typer.Typer(
     help="Run background work: queued jobs and periodic tasks (outbox delivery, …).",

@@ -13,6 +13,13 @@ ENVIRONMENTS = ("development", "production")
 LOG_FORMATS = ("text", "json")
 LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR")
 MAIL_BACKENDS = ("console", "smtp", "memory")
+RETENTION_SETTINGS = (
+    "retention_draft_days",
+    "retention_document_days",
+    "retention_outbox_days",
+    "retention_ticket_days",
+    "retention_appointment_days",
+)
 
 
 @dataclass(frozen=True)
@@ -63,6 +70,16 @@ class Settings:
     log_level: str = "INFO"
     #: When set, ``/metrics`` needs ``Authorization: Bearer <token>``.
     metrics_token: str = ""
+    #: Days a draft application may stay untouched before ``hetao purge`` deletes it.
+    retention_draft_days: int = 90
+    #: Days after a case is closed (completed or withdrawn) before its uploaded files are removed.
+    retention_document_days: int = 730
+    #: Days a sent outbox message is kept (shown in the account) before it is deleted.
+    retention_outbox_days: int = 90
+    #: Days after which queue tickets lose the link to who took them (numbers and times stay).
+    retention_ticket_days: int = 30
+    #: Days after cancellation before a cancelled appointment is deleted.
+    retention_appointment_days: int = 180
 
     @property
     def is_sqlite(self) -> bool:
@@ -109,6 +126,9 @@ def load_settings(environ: dict[str, str] | None = None) -> Settings:
         kwargs["outbox_interval"] = float(env["HETAO_OUTBOX_INTERVAL"])
     if env.get("HETAO_WORKER_POLL"):
         kwargs["worker_poll"] = float(env["HETAO_WORKER_POLL"])
+    for name in RETENTION_SETTINGS:
+        if env.get(f"HETAO_{name.upper()}"):
+            kwargs[name] = int(env[f"HETAO_{name.upper()}"])
     return Settings(**kwargs)  # type: ignore[arg-type]
 
 
@@ -138,6 +158,9 @@ def check_settings(settings: Settings, *, workers: int = 1) -> list[str]:
         problems.append(
             f"HETAO_MAIL_BACKEND must be one of {', '.join(MAIL_BACKENDS)}, not {settings.mail_backend!r}."
         )
+    for name in RETENTION_SETTINGS:
+        if getattr(settings, name) < 1:
+            problems.append(f"HETAO_{name.upper()} must be a whole number of days of at least 1.")
     if settings.env != "production":
         return problems
     if settings.secret_key == DEV_SECRET_KEY or len(settings.secret_key) < MIN_SECRET_LENGTH:

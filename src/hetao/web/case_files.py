@@ -18,7 +18,7 @@ def upload_root(request: Request) -> Path:
 
 def file_response(request: Request, document: cases.CaseDocument) -> FileResponse:
     path = cases.path_for(upload_root(request), document.upload_id)
-    if not path.is_file():
+    if document.purged_at is not None or not path.is_file():
         raise NotFound()
     ascii_name = document.filename.encode("ascii", "ignore").decode() or "document"
     return FileResponse(

@@ -34,6 +34,11 @@ SAMPLES = {
     "smtp_port": "2525",
     "outbox_interval": "0.5",
     "worker_poll": "0.5",
+    "retention_draft_days": "30",
+    "retention_document_days": "365",
+    "retention_outbox_days": "30",
+    "retention_ticket_days": "7",
+    "retention_appointment_days": "60",
 }
 GOOD_PRODUCTION = Settings(
     env="production",
@@ -111,6 +116,8 @@ def test_the_development_defaults_list_every_production_problem_at_once():
         ({"log_format": "xml"}, "HETAO_LOG_FORMAT"),
         ({"log_level": "LOUD"}, "HETAO_LOG_LEVEL"),
         ({"mail_backend": "pigeon"}, "HETAO_MAIL_BACKEND"),
+        ({"retention_draft_days": 0}, "HETAO_RETENTION_DRAFT_DAYS"),
+        ({"retention_document_days": -1}, "HETAO_RETENTION_DOCUMENT_DAYS"),
     ],
 )
 def test_unknown_values_are_refused_everywhere(change, name):
