@@ -19,7 +19,8 @@ any_text = st.text(st.characters(exclude_categories=("Cs",)), max_size=120)
 #: Chinese in either script (common CJK block), with some Latin, digits, punctuation and spaces.
 han = st.characters(min_codepoint=0x4E00, max_codepoint=0x9FFF)
 chinese_text = st.text(
-    st.one_of(han, han, han, st.sampled_from("港澳居民來往內地通行證申請續簽嘅咗喺唔 ，。？ABCabc123-")), max_size=60
+    st.one_of(han, han, han, st.sampled_from("港澳居民來往內地通行證申請續簽嘅咗喺唔 ，。？ABCabc123-")),
+    max_size=60,
 )
 SCRIPTS = {"zh-Hant", "zh-Hans", "en", "mixed"}
 
