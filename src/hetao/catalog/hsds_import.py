@@ -136,6 +136,11 @@ def _add(plan: Plan, kind: str, obj: Obj, path: str, problems: list[Problem], *,
     table[oid] = Entry(kind, obj, path)
 
 
+def _array(value: Any) -> list[Any]:
+    """``value`` when it is an array; anything else holds no children (the schema check reports it)."""
+    return value if isinstance(value, list) else []
+
+
 def _collect(plan: Plan, kind: str, obj: Obj, path: str, problems: list[Problem], *, top_level: bool) -> None:
     """Record ``obj`` and lift its embedded children into the plan."""
     _add(plan, kind, obj, path, problems, top_level=top_level)
@@ -150,7 +155,7 @@ def _collect(plan: Plan, kind: str, obj: Obj, path: str, problems: list[Problem]
                         f"{path}.organization_id", N_("organization_id and the embedded organization differ.")
                     )
                 )
-        for i, sal in enumerate(obj.get("service_at_locations") or []):
+        for i, sal in enumerate(_array(obj.get("service_at_locations"))):
             if isinstance(sal, dict):
                 _check_parent(sal, "service_id", oid, f"{path}.service_at_locations[{i}]", problems)
                 _collect(
@@ -161,13 +166,13 @@ def _collect(plan: Plan, kind: str, obj: Obj, path: str, problems: list[Problem]
                     problems,
                     top_level=False,
                 )
-        for i, rd in enumerate(obj.get("required_documents") or []):
+        for i, rd in enumerate(_array(obj.get("required_documents"))):
             if isinstance(rd, dict):
                 _check_parent(rd, "service_id", oid, f"{path}.required_documents[{i}]", problems)
                 _add(
                     plan, "required_document", rd, f"{path}.required_documents[{i}]", problems, top_level=True
                 )
-        for i, attr in enumerate(obj.get("attributes") or []):
+        for i, attr in enumerate(_array(obj.get("attributes"))):
             if isinstance(attr, dict):
                 _check_parent(attr, "link_id", oid, f"{path}.attributes[{i}]", problems)
                 _add(plan, "attribute", attr, f"{path}.attributes[{i}]", problems, top_level=True)
@@ -182,7 +187,7 @@ def _collect(plan: Plan, kind: str, obj: Obj, path: str, problems: list[Problem]
                         top_level=False,
                     )
     elif kind == "organization":
-        for i, loc in enumerate(obj.get("locations") or []):
+        for i, loc in enumerate(_array(obj.get("locations"))):
             if isinstance(loc, dict):
                 _check_parent(loc, "organization_id", oid, f"{path}.locations[{i}]", problems)
                 _collect(
