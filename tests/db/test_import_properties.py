@@ -23,7 +23,7 @@ per_example = settings(suppress_health_check=[HealthCheck.function_scoped_fixtur
 
 #: Any value ``json.loads`` can give (NaN and infinities included: Python's reader accepts them).
 json_value = st.recursive(
-    st.one_of(st.none(), st.booleans(), st.integers(), st.floats(), st.text(max_size=12)),
+    st.one_of(st.none(), st.booleans(), st.integers(), st.floats(), st.text(max_size=12), st.just("\x00")),
     lambda children: st.one_of(
         st.lists(children, max_size=4), st.dictionaries(st.text(max_size=8), children, max_size=4)
     ),
@@ -101,6 +101,26 @@ def test_any_change_to_a_valid_document_is_imported_or_refused(session, exported
         _import_or_refuse(session, doc)
 
     check()
+
+
+def test_nul_characters_are_refused_before_any_lookup(session):
+    """PostgreSQL refuses NUL even as a query parameter: the importer reports them instead."""
+    doc = {
+        "language": "en",
+        "services": [{"id": "x\x00", "organization_id": "o\x00", "name": "a", "hetao": {"slug": "s\x00"}}],
+        "taxonomies": [{"id\x00": 1}],
+    }
+    plan, problems = validate_document(session, doc)
+    assert plan is None
+    assert {p.path for p in problems} == {
+        "$.services[0].id",
+        "$.services[0].organization_id",
+        "$.services[0].hetao.slug",
+        "$.taxonomies[0].id\\0",
+    }
+    with pytest.raises(ValidationFailed) as refused:
+        import_document(session, doc)
+    assert refused.value.problems == problems
 
 
 #: Text a person could write in a name or description: anything but surrogates, NUL and other

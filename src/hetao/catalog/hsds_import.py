@@ -82,6 +82,10 @@ def validate_document(session: Session, doc: Any) -> tuple[Plan | None, list[Pro
     problems: list[Problem] = []
     if not isinstance(doc, dict):
         return None, [Problem("$", N_("The document must be a JSON object."))]
+    nul = [Problem(path, N_("Text must not contain NUL characters.")) for path in _nul_paths(doc, "$")]
+    if nul:
+        # No database accepts them (PostgreSQL refuses them even in a query): stop before any lookup.
+        return None, nul
     language = doc.get("language")
     if language not in LOCALES:
         problems.append(
@@ -116,6 +120,22 @@ def validate_document(session: Session, doc: Any) -> tuple[Plan | None, list[Pro
     _check_slugs(session, plan, problems)
     _check_translations(plan, problems)
     return plan, problems
+
+
+def _nul_paths(value: Any, path: str) -> Iterable[str]:
+    """The JSON paths of every string (member names included) holding a NUL character."""
+    if isinstance(value, str):
+        if "\x00" in value:
+            yield path
+    elif isinstance(value, dict):
+        for key, item in value.items():
+            name = key.replace("\x00", "\\0") if isinstance(key, str) else key
+            if name != key:
+                yield _json_path(path, [name])
+            yield from _nul_paths(item, _json_path(path, [name]))
+    elif isinstance(value, list):
+        for index, item in enumerate(value):
+            yield from _nul_paths(item, _json_path(path, [index]))
 
 
 def _add(plan: Plan, kind: str, obj: Obj, path: str, problems: list[Problem], *, top_level: bool) -> None:
