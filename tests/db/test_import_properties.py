@@ -123,6 +123,15 @@ def test_nul_characters_are_refused_before_any_lookup(session):
     assert refused.value.problems == problems
 
 
+def test_deep_nesting_is_refused_without_recursing(session):
+    deep: object = "leaf"
+    for _ in range(100_000):  # far deeper than the interpreter's recursion limit
+        deep = [deep]
+    plan, problems = validate_document(session, {"language": "en", "services": [{"id": "s", "hetao": deep}]})
+    assert plan is None
+    assert [p.path for p in problems] == ["$.services[0].hetao" + "[0]" * 29]
+
+
 #: Text a person could write in a name or description: anything but surrogates, NUL and other
 #: control characters (those are refused, see test_control_characters_are_refused), not blank.
 person_text = st.text(st.characters(exclude_categories=("Cs", "Cc")), min_size=1, max_size=80).filter(

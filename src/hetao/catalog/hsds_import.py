@@ -82,10 +82,9 @@ def validate_document(session: Session, doc: Any) -> tuple[Plan | None, list[Pro
     problems: list[Problem] = []
     if not isinstance(doc, dict):
         return None, [Problem("$", N_("The document must be a JSON object."))]
-    nul = [Problem(path, N_("Text must not contain NUL characters.")) for path in _nul_paths(doc, "$")]
-    if nul:
-        # No database accepts them (PostgreSQL refuses them even in a query): stop before any lookup.
-        return None, nul
+    unreadable = _unreadable(doc)
+    if unreadable:
+        return None, unreadable
     language = doc.get("language")
     if language not in LOCALES:
         problems.append(
@@ -122,20 +121,38 @@ def validate_document(session: Session, doc: Any) -> tuple[Plan | None, list[Pro
     return plan, problems
 
 
-def _nul_paths(value: Any, path: str) -> Iterable[str]:
-    """The JSON paths of every string (member names included) holding a NUL character."""
-    if isinstance(value, str):
-        if "\x00" in value:
-            yield path
-    elif isinstance(value, dict):
-        for key, item in value.items():
+#: Deeper than any HSDS object (a service's attribute's taxonomy term's taxonomy is 5 levels down).
+MAX_DEPTH = 32
+
+
+def _unreadable(doc: Any) -> list[Problem]:
+    """Problems no later check could survive: NUL characters (no database accepts them; PostgreSQL
+    refuses them even in a query) and nesting deeper than :data:`MAX_DEPTH` (the schema checks
+    recurse). Walked without recursion, so any JSON the reader accepted is safe here."""
+    problems: list[Problem] = []
+    stack: list[tuple[Any, str, int]] = [(doc, "$", 0)]
+    while stack:
+        value, path, depth = stack.pop()
+        if isinstance(value, str):
+            if "\x00" in value:
+                problems.append(Problem(path, N_("Text must not contain NUL characters.")))
+            continue
+        if not isinstance(value, dict | list):
+            continue
+        if depth >= MAX_DEPTH:
+            problems.append(
+                Problem(path, N_("Nested more than %(depth)d levels deep."), {"depth": MAX_DEPTH})
+            )
+            continue
+        items = value.items() if isinstance(value, dict) else enumerate(value)
+        for key, item in items:
             name = key.replace("\x00", "\\0") if isinstance(key, str) else key
             if name != key:
-                yield _json_path(path, [name])
-            yield from _nul_paths(item, _json_path(path, [name]))
-    elif isinstance(value, list):
-        for index, item in enumerate(value):
-            yield from _nul_paths(item, _json_path(path, [index]))
+                problems.append(
+                    Problem(_json_path(path, [name]), N_("Text must not contain NUL characters."))
+                )
+            stack.append((item, _json_path(path, [name]), depth + 1))
+    return sorted(problems, key=lambda p: p.path)
 
 
 def _add(plan: Plan, kind: str, obj: Obj, path: str, problems: list[Problem], *, top_level: bool) -> None:

@@ -13,6 +13,8 @@ ENVIRONMENTS = ("development", "production")
 LOG_FORMATS = ("text", "json")
 LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR")
 MAIL_BACKENDS = ("console", "smtp", "memory")
+#: The smallest request body limit that still lets every form of the site through.
+MIN_BODY_BYTES = 64 * 1024
 
 
 @dataclass(frozen=True)
@@ -59,6 +61,8 @@ class Settings:
     log_format: str = "text"
     #: Lowest level logged: DEBUG, INFO, WARNING or ERROR.
     log_level: str = "INFO"
+    #: Largest multipart upload body in bytes (other bodies, forms and JSON, are limited to 1 MB).
+    max_body_bytes: int = 12 * 1024 * 1024
     #: When set, ``/metrics`` needs ``Authorization: Bearer <token>``.
     metrics_token: str = ""
 
@@ -103,6 +107,8 @@ def load_settings(environ: dict[str, str] | None = None) -> Settings:
         kwargs["log_level"] = env["HETAO_LOG_LEVEL"].strip().upper()
     if env.get("HETAO_METRICS_TOKEN"):
         kwargs["metrics_token"] = env["HETAO_METRICS_TOKEN"].strip()
+    if env.get("HETAO_MAX_BODY_BYTES"):
+        kwargs["max_body_bytes"] = int(env["HETAO_MAX_BODY_BYTES"])
     if env.get("HETAO_OUTBOX_INTERVAL"):
         kwargs["outbox_interval"] = float(env["HETAO_OUTBOX_INTERVAL"])
     return Settings(**kwargs)  # type: ignore[arg-type]
@@ -133,6 +139,10 @@ def check_settings(settings: Settings, *, workers: int = 1) -> list[str]:
     if settings.mail_backend not in MAIL_BACKENDS:
         problems.append(
             f"HETAO_MAIL_BACKEND must be one of {', '.join(MAIL_BACKENDS)}, not {settings.mail_backend!r}."
+        )
+    if settings.max_body_bytes < MIN_BODY_BYTES:
+        problems.append(
+            f"HETAO_MAX_BODY_BYTES must be at least {MIN_BODY_BYTES} (64 KB), not {settings.max_body_bytes}."
         )
     if settings.env != "production":
         return problems

@@ -33,6 +33,7 @@ SAMPLES = {
     "smtp_starttls": "0",
     "smtp_port": "2525",
     "outbox_interval": "0.5",
+    "max_body_bytes": "1048576",
 }
 GOOD_PRODUCTION = Settings(
     env="production",
@@ -110,6 +111,7 @@ def test_the_development_defaults_list_every_production_problem_at_once():
         ({"log_format": "xml"}, "HETAO_LOG_FORMAT"),
         ({"log_level": "LOUD"}, "HETAO_LOG_LEVEL"),
         ({"mail_backend": "pigeon"}, "HETAO_MAIL_BACKEND"),
+        ({"max_body_bytes": 1000}, "HETAO_MAX_BODY_BYTES"),
     ],
 )
 def test_unknown_values_are_refused_everywhere(change, name):
