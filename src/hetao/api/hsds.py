@@ -37,7 +37,7 @@ from hetao.directory.models import Organization
 from hetao.http.deps import db_session
 from hetao.http.problems import problem_responses
 
-router = APIRouter(prefix="/api/hsds", tags=["HSDS 3.1 open data"], responses=problem_responses(422))
+router = APIRouter(prefix="/api/hsds", tags=["HSDS 3.1 open data"], responses=problem_responses(400, 422))
 
 
 def hsds_language(

@@ -13,7 +13,7 @@ from hetao.core.pagination import MAX_PER_PAGE
 from hetao.http.deps import db_session
 from hetao.http.problems import problem_responses
 
-router = APIRouter(prefix="/api/v1", tags=["catalogue and directory"], responses=problem_responses(422))
+router = APIRouter(prefix="/api/v1", tags=["catalogue and directory"], responses=problem_responses(400, 422))
 
 
 def _text(row, field: str, locale: str) -> str | None:

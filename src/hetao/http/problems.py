@@ -63,7 +63,7 @@ PROBLEM_SCHEMA: dict[str, object] = {
 }
 
 _DESCRIPTIONS = {
-    400: "The request could not be read",
+    400: "The address or form could not be read (NUL characters, not UTF-8)",
     401: "Not signed in",
     403: "Not allowed",
     404: "Nothing has this id or slug",
