@@ -15,6 +15,7 @@ import uuid
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, settings
 from sqlalchemy import create_engine, text
 from sqlalchemy.orm import sessionmaker
 
@@ -23,6 +24,22 @@ from hetao.core.settings import Settings
 from hetao.hall import load_hall_sample
 from hetao.storage.database import make_engine, unit_of_work
 from hetao.storage.migrate import upgrade
+
+# Property-based tests (hypothesis): bounded everywhere; derandomised in CI, so a run there is the same
+# every time (a failure found locally is replayed from .hypothesis/; CI keeps no example database).
+# HYPOTHESIS_PROFILE=thorough explores many more examples when hunting bugs by hand.
+settings.register_profile(
+    "ci",
+    max_examples=60,
+    derandomize=True,
+    database=None,
+    deadline=None,
+    print_blob=True,
+    suppress_health_check=[HealthCheck.too_slow],
+)
+settings.register_profile("dev", max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+settings.register_profile("thorough", max_examples=2000, deadline=None)
+settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE") or ("ci" if os.environ.get("CI") else "dev"))
 
 PG_ADMIN_URL = os.environ.get(
     "HETAO_TEST_PG_ADMIN_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"

@@ -50,6 +50,7 @@ from hetao.web import (
     ticket_pages,
 )
 from hetao.web.auth import SignInRequired
+from hetao.web.guard import RequestGuard
 from hetao.web.middleware import SiteHeaders
 
 
@@ -83,6 +84,7 @@ def create_app(settings: Settings | None = None, *, engine=None) -> FastAPI:
     app.state.session_factory = make_session_factory(engine)
     app.state.mail_backend = backend_from_settings(settings)
     app.state.search_manager = IndexManager(engine, backend_name=settings.search_backend)
+    app.add_middleware(RequestGuard, max_body_bytes=settings.max_body_bytes)  # inside SiteHeaders
     app.add_middleware(SiteHeaders, secret_key=settings.secret_key, secure_cookies=settings.secure_cookies)
     app.add_middleware(RequestObserver)  # outermost: times and logs everything inside it
     app.add_exception_handler(HetaoError, errors.hetao_error_handler)

@@ -17,6 +17,7 @@ from hetao.core.db import utcnow
 from hetao.core.locales import URL_PREFIX
 from hetao.core.periods import local_date, parse_range
 from hetao.http.deps import db_session
+from hetao.http.problems import problem_responses
 from hetao.http.sessions import SignInNeeded, cookie_principal
 
 router = APIRouter(prefix="/api/v1/admin", tags=["administration"])
@@ -103,7 +104,7 @@ def _organisation_names(session: Session, ids: set[str], locale: str) -> dict[st
     response_model=DashboardRead,
     response_model_by_alias=True,
     summary="Operations figures over a range of dates (administrators, signed-in session)",
-    responses={401: {"description": "Not signed in"}, 403: {"description": "Not an administrator"}},
+    responses=problem_responses(400, 401, 403, 422),
 )
 def get_dashboard(
     start: str | None = Query(

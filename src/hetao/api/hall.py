@@ -9,8 +9,9 @@ from hetao.api.language import api_locale
 from hetao.core.db import utcnow
 from hetao.http.deps import db_session
 from hetao.http.hall_board import BoardRead, board_read
+from hetao.http.problems import problem_responses
 
-router = APIRouter(prefix="/api/v1/hall", tags=["service hall"])
+router = APIRouter(prefix="/api/v1/hall", tags=["service hall"], responses=problem_responses(400, 422))
 
 
 @router.get(

@@ -35,8 +35,9 @@ from hetao.core.matching import matches, matches_folded
 from hetao.core.pagination import MAX_PER_PAGE, paginate
 from hetao.directory.models import Organization
 from hetao.http.deps import db_session
+from hetao.http.problems import problem_responses
 
-router = APIRouter(prefix="/api/hsds", tags=["HSDS 3.1 open data"])
+router = APIRouter(prefix="/api/hsds", tags=["HSDS 3.1 open data"], responses=problem_responses(400, 422))
 
 
 def hsds_language(
@@ -100,6 +101,13 @@ Format = Query(None, pattern="^(json|ndjson)$", description="ndjson: one object 
 PageQ = Query(1, ge=1)
 PerPage = Query(50, ge=1, le=MAX_PER_PAGE)
 SearchQ = Query(None, max_length=200)
+#: Lists answer with a JSON Page, or with one JSON object per line when ``format=ndjson``.
+LIST_RESPONSES: dict[int | str, dict[str, Any]] = {
+    200: {
+        "description": "An HSDS Page (JSON), or one object per line with format=ndjson",
+        "content": {"application/json": {}, "application/x-ndjson": {"schema": {"type": "string"}}},
+    }
+}
 
 
 @router.get("/", summary="About this HSDS API")
@@ -115,7 +123,7 @@ def root(request: Request):
     }
 
 
-@router.get("/services", summary="Services (HSDS Page)")
+@router.get("/services", summary="Services (HSDS Page)", responses=LIST_RESPONSES)
 def list_services(
     page: int = PageQ,
     per_page: int = PerPage,
@@ -161,7 +169,7 @@ def _aware(value: datetime) -> datetime:
     return value if value.tzinfo else value.replace(tzinfo=UTC)
 
 
-@router.get("/services/{id}", summary="One service")
+@router.get("/services/{id}", summary="One service", responses=problem_responses(404))
 def get_service(id: str, locale: str = Depends(hsds_language), session: Session = Depends(db_session)):  # noqa: A002
     service = session.get(Service, id)
     if service is None:
@@ -172,7 +180,7 @@ def get_service(id: str, locale: str = Depends(hsds_language), session: Session 
     )
 
 
-@router.get("/organizations", summary="Organizations (HSDS Page)")
+@router.get("/organizations", summary="Organizations (HSDS Page)", responses=LIST_RESPONSES)
 def list_organizations(
     page: int = PageQ,
     per_page: int = PerPage,
@@ -191,7 +199,7 @@ def list_organizations(
     )
 
 
-@router.get("/organizations/{id}", summary="One organization")
+@router.get("/organizations/{id}", summary="One organization", responses=problem_responses(404))
 def get_organization(id: str, locale: str = Depends(hsds_language), session: Session = Depends(db_session)):  # noqa: A002
     org = session.get(Organization, id)
     if org is None:
@@ -199,7 +207,7 @@ def get_organization(id: str, locale: str = Depends(hsds_language), session: Ses
     return JSONResponse(serialize_organization(org, locale), headers={"Content-Language": locale})
 
 
-@router.get("/taxonomies", summary="Taxonomies (HSDS Page)")
+@router.get("/taxonomies", summary="Taxonomies (HSDS Page)", responses=LIST_RESPONSES)
 def list_taxonomies(
     page: int = PageQ,
     per_page: int = PerPage,
@@ -212,7 +220,7 @@ def list_taxonomies(
     return _page(rows, lambda xs: [serialize_taxonomy(x, locale) for x in xs], page, per_page, format, locale)
 
 
-@router.get("/taxonomies/{id}", summary="One taxonomy")
+@router.get("/taxonomies/{id}", summary="One taxonomy", responses=problem_responses(404))
 def get_taxonomy(id: str, locale: str = Depends(hsds_language), session: Session = Depends(db_session)):  # noqa: A002
     row = session.get(Taxonomy, id)
     if row is None:
@@ -220,7 +228,7 @@ def get_taxonomy(id: str, locale: str = Depends(hsds_language), session: Session
     return JSONResponse(serialize_taxonomy(row, locale), headers={"Content-Language": locale})
 
 
-@router.get("/taxonomy_terms", summary="Taxonomy terms (HSDS Page)")
+@router.get("/taxonomy_terms", summary="Taxonomy terms (HSDS Page)", responses=LIST_RESPONSES)
 def list_taxonomy_terms(
     page: int = PageQ,
     per_page: int = PerPage,
@@ -239,7 +247,7 @@ def list_taxonomy_terms(
     )
 
 
-@router.get("/taxonomy_terms/{id}", summary="One taxonomy term")
+@router.get("/taxonomy_terms/{id}", summary="One taxonomy term", responses=problem_responses(404))
 def get_taxonomy_term(id: str, locale: str = Depends(hsds_language), session: Session = Depends(db_session)):  # noqa: A002
     row = session.get(TaxonomyTerm, id)
     if row is None:
@@ -249,7 +257,7 @@ def get_taxonomy_term(id: str, locale: str = Depends(hsds_language), session: Se
     return JSONResponse(serialize_taxonomy_term(row, locale), headers={"Content-Language": locale})
 
 
-@router.get("/service_at_locations", summary="Services at locations (HSDS Page)")
+@router.get("/service_at_locations", summary="Services at locations (HSDS Page)", responses=LIST_RESPONSES)
 def list_service_at_locations(
     page: int = PageQ,
     per_page: int = PerPage,
@@ -274,7 +282,9 @@ def list_service_at_locations(
     )
 
 
-@router.get("/service_at_locations/{id}", summary="One service at a location")
+@router.get(
+    "/service_at_locations/{id}", summary="One service at a location", responses=problem_responses(404)
+)
 def get_service_at_location(
     id: str, locale: str = Depends(hsds_language), session: Session = Depends(db_session)
 ):  # noqa: A002

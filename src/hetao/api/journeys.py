@@ -11,8 +11,14 @@ from hetao.api.schemas import JourneyRead, JourneySummary, OptionRead, QuestionR
 from hetao.core.i18n import translator
 from hetao.core.locales import URL_PREFIX
 from hetao.http.deps import fresh_journeys
+from hetao.http.problems import problem_responses
 
-router = APIRouter(prefix="/api/v1/journeys", tags=["journeys"], dependencies=[Depends(fresh_journeys)])
+router = APIRouter(
+    prefix="/api/v1/journeys",
+    tags=["journeys"],
+    dependencies=[Depends(fresh_journeys)],
+    responses=problem_responses(400, 422),
+)
 
 
 def _summary(journey: journeys.Journey, locale: str) -> JourneySummary:
@@ -40,7 +46,12 @@ def list_journeys(locale: str = Depends(api_locale)):
     return [_summary(j, locale) for j in journeys.list_journeys()]
 
 
-@router.get("/{slug}", response_model=JourneyRead, summary="One journey and its questions, in asking order")
+@router.get(
+    "/{slug}",
+    response_model=JourneyRead,
+    summary="One journey and its questions, in asking order",
+    responses=problem_responses(404),
+)
 def get_journey(slug: str, locale: str = Depends(api_locale)):
     journey = journeys.get_journey(slug)
     first_asked = {q.id for q in journeys.questions_to_ask(journey, {})}

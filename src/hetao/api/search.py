@@ -10,9 +10,10 @@ from hetao.api.language import api_locale
 from hetao.catalog import Category
 from hetao.http.deps import db_session
 from hetao.http.metrics import observe_search
+from hetao.http.problems import problem_responses
 from hetao.http.search_json import SearchRead, SearchResultRead, answer_read, result_url
 
-router = APIRouter(prefix="/api/v1", tags=["search"])
+router = APIRouter(prefix="/api/v1", tags=["search"], responses=problem_responses(400, 422))
 
 
 @router.get(

@@ -11,8 +11,9 @@ from hetao.api.language import api_locale
 from hetao.core.locales import URL_PREFIX
 from hetao.core.pagination import MAX_PER_PAGE
 from hetao.http.deps import db_session
+from hetao.http.problems import problem_responses
 
-router = APIRouter(prefix="/api/v1", tags=["catalogue and directory"])
+router = APIRouter(prefix="/api/v1", tags=["catalogue and directory"], responses=problem_responses(400, 422))
 
 
 def _text(row, field: str, locale: str) -> str | None:
@@ -97,7 +98,12 @@ def list_services(
     )
 
 
-@router.get("/services/{ref}", response_model=s.ServiceRead, summary="One service item (by slug or id)")
+@router.get(
+    "/services/{ref}",
+    response_model=s.ServiceRead,
+    summary="One service item (by slug or id)",
+    responses=problem_responses(404),
+)
 def get_service(ref: str, locale: str = Depends(api_locale), session: Session = Depends(db_session)):
     service = catalog.get_service(session, ref)
     steps = _text(service, "application_process", locale)
@@ -155,7 +161,10 @@ def list_document_types(locale: str = Depends(api_locale), session: Session = De
 
 
 @router.get(
-    "/document-types/{key}", response_model=s.DocumentTypeDetail, summary="One document type and its items"
+    "/document-types/{key}",
+    response_model=s.DocumentTypeDetail,
+    summary="One document type and its items",
+    responses=problem_responses(404),
 )
 def get_document_type(key: str, locale: str = Depends(api_locale), session: Session = Depends(db_session)):
     doc = catalog.get_document_type(session, key)
@@ -216,7 +225,12 @@ def list_organizations(
     )
 
 
-@router.get("/organizations/{ref}", response_model=s.OrganizationRead, summary="One organisation")
+@router.get(
+    "/organizations/{ref}",
+    response_model=s.OrganizationRead,
+    summary="One organisation",
+    responses=problem_responses(404),
+)
 def get_organization(ref: str, locale: str = Depends(api_locale), session: Session = Depends(db_session)):
     return organization_read(directory.get_organization(session, ref), locale)
 
@@ -243,7 +257,12 @@ def list_places(locale: str = Depends(api_locale), session: Session = Depends(db
     return [place_read(p, locale) for p in directory.list_places(session, locale=locale)]
 
 
-@router.get("/places/{ref}", response_model=s.PlaceDetail, summary="One place and who is there")
+@router.get(
+    "/places/{ref}",
+    response_model=s.PlaceDetail,
+    summary="One place and who is there",
+    responses=problem_responses(404),
+)
 def get_place(ref: str, locale: str = Depends(api_locale), session: Session = Depends(db_session)):
     place = directory.get_place(session, ref)
     orgs = directory.organizations_at(session, place, locale=locale)

@@ -32,12 +32,21 @@ def sniff(head: bytes) -> tuple[str, str] | None:
     return None
 
 
+#: Names Windows reserves for devices, with any extension (``CON.pdf`` cannot be saved there).
+_WINDOWS_RESERVED = re.compile(r"^(con|prn|aux|nul|com[0-9¹²³]|lpt[0-9¹²³])(\..*)?$", re.IGNORECASE)
+
+
 def safe_filename(name: str, extension: str) -> str:
-    """A display name without paths, control characters or tricks, ending in the real extension."""
-    base = os.path.basename((name or "").replace("\\", "/"))
-    base = unicodedata.normalize("NFKC", base)
+    """A display name without paths, control characters or tricks, ending in the real extension.
+
+    Normalised (NFKC) before the directory part is dropped, so full-width ``．．／`` cannot come back
+    as ``../`` afterwards; a name Windows reserves (``CON``, ``NUL``, ``LPT1``…) gets a ``_``."""
+    base = unicodedata.normalize("NFKC", name or "").replace("\\", "/")
+    base = os.path.basename(base)
     base = "".join(ch for ch in base if unicodedata.category(ch)[0] not in "CZ" or ch == " ")
-    stem = re.sub(r"\.[A-Za-z0-9]{1,5}$", "", base).strip(" .")[:80] or "document"
+    stem = re.sub(r"\.[A-Za-z0-9]{1,5}$", "", base).strip(" .")[:80].strip(" .") or "document"
+    if _WINDOWS_RESERVED.match(stem):
+        stem = "_" + stem
     return stem + extension
 
 

@@ -82,6 +82,9 @@ def validate_document(session: Session, doc: Any) -> tuple[Plan | None, list[Pro
     problems: list[Problem] = []
     if not isinstance(doc, dict):
         return None, [Problem("$", N_("The document must be a JSON object."))]
+    unreadable = _unreadable(doc)
+    if unreadable:
+        return None, unreadable
     language = doc.get("language")
     if language not in LOCALES:
         problems.append(
@@ -118,6 +121,40 @@ def validate_document(session: Session, doc: Any) -> tuple[Plan | None, list[Pro
     return plan, problems
 
 
+#: Deeper than any HSDS object (a service's attribute's taxonomy term's taxonomy is 5 levels down).
+MAX_DEPTH = 32
+
+
+def _unreadable(doc: Any) -> list[Problem]:
+    """Problems no later check could survive: NUL characters (no database accepts them; PostgreSQL
+    refuses them even in a query) and nesting deeper than :data:`MAX_DEPTH` (the schema checks
+    recurse). Walked without recursion, so any JSON the reader accepted is safe here."""
+    problems: list[Problem] = []
+    stack: list[tuple[Any, str, int]] = [(doc, "$", 0)]
+    while stack:
+        value, path, depth = stack.pop()
+        if isinstance(value, str):
+            if "\x00" in value:
+                problems.append(Problem(path, N_("Text must not contain NUL characters.")))
+            continue
+        if not isinstance(value, dict | list):
+            continue
+        if depth >= MAX_DEPTH:
+            problems.append(
+                Problem(path, N_("Nested more than %(depth)d levels deep."), {"depth": MAX_DEPTH})
+            )
+            continue
+        items = value.items() if isinstance(value, dict) else enumerate(value)
+        for key, item in items:
+            name = key.replace("\x00", "\\0") if isinstance(key, str) else key
+            if name != key:
+                problems.append(
+                    Problem(_json_path(path, [name]), N_("Text must not contain NUL characters."))
+                )
+            stack.append((item, _json_path(path, [name]), depth + 1))
+    return sorted(problems, key=lambda p: p.path)
+
+
 def _add(plan: Plan, kind: str, obj: Obj, path: str, problems: list[Problem], *, top_level: bool) -> None:
     oid = obj.get("id")
     if not isinstance(oid, str):
@@ -136,6 +173,11 @@ def _add(plan: Plan, kind: str, obj: Obj, path: str, problems: list[Problem], *,
     table[oid] = Entry(kind, obj, path)
 
 
+def _array(value: Any) -> list[Any]:
+    """``value`` when it is an array; anything else holds no children (the schema check reports it)."""
+    return value if isinstance(value, list) else []
+
+
 def _collect(plan: Plan, kind: str, obj: Obj, path: str, problems: list[Problem], *, top_level: bool) -> None:
     """Record ``obj`` and lift its embedded children into the plan."""
     _add(plan, kind, obj, path, problems, top_level=top_level)
@@ -150,7 +192,7 @@ def _collect(plan: Plan, kind: str, obj: Obj, path: str, problems: list[Problem]
                         f"{path}.organization_id", N_("organization_id and the embedded organization differ.")
                     )
                 )
-        for i, sal in enumerate(obj.get("service_at_locations") or []):
+        for i, sal in enumerate(_array(obj.get("service_at_locations"))):
             if isinstance(sal, dict):
                 _check_parent(sal, "service_id", oid, f"{path}.service_at_locations[{i}]", problems)
                 _collect(
@@ -161,13 +203,13 @@ def _collect(plan: Plan, kind: str, obj: Obj, path: str, problems: list[Problem]
                     problems,
                     top_level=False,
                 )
-        for i, rd in enumerate(obj.get("required_documents") or []):
+        for i, rd in enumerate(_array(obj.get("required_documents"))):
             if isinstance(rd, dict):
                 _check_parent(rd, "service_id", oid, f"{path}.required_documents[{i}]", problems)
                 _add(
                     plan, "required_document", rd, f"{path}.required_documents[{i}]", problems, top_level=True
                 )
-        for i, attr in enumerate(obj.get("attributes") or []):
+        for i, attr in enumerate(_array(obj.get("attributes"))):
             if isinstance(attr, dict):
                 _check_parent(attr, "link_id", oid, f"{path}.attributes[{i}]", problems)
                 _add(plan, "attribute", attr, f"{path}.attributes[{i}]", problems, top_level=True)
@@ -182,7 +224,7 @@ def _collect(plan: Plan, kind: str, obj: Obj, path: str, problems: list[Problem]
                         top_level=False,
                     )
     elif kind == "organization":
-        for i, loc in enumerate(obj.get("locations") or []):
+        for i, loc in enumerate(_array(obj.get("locations"))):
             if isinstance(loc, dict):
                 _check_parent(loc, "organization_id", oid, f"{path}.locations[{i}]", problems)
                 _collect(

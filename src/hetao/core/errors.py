@@ -46,6 +46,20 @@ class InvalidTransition(HetaoError):
     message = N_("That action is not possible in the current state.")
 
 
+class MalformedRequest(HetaoError):
+    """The address cannot be read: a NUL character, or bytes that are not UTF-8."""
+
+    status = 400
+    code = "core.malformed_request"
+    message = N_("The address contains characters that are not allowed.")
+
+
+class RequestTooLarge(HetaoError):
+    status = 413
+    code = "core.request_too_large"
+    message = N_("What you sent is too large. Send a smaller file or shorter text.")
+
+
 @dataclass
 class Problem:
     """One problem found while validating input: where (a JSON path or field) and what."""

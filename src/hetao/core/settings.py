@@ -20,6 +20,8 @@ RETENTION_SETTINGS = (
     "retention_ticket_days",
     "retention_appointment_days",
 )
+#: The smallest request body limit that still lets every form of the site through.
+MIN_BODY_BYTES = 64 * 1024
 
 
 @dataclass(frozen=True)
@@ -68,6 +70,8 @@ class Settings:
     log_format: str = "text"
     #: Lowest level logged: DEBUG, INFO, WARNING or ERROR.
     log_level: str = "INFO"
+    #: Largest multipart upload body in bytes (other bodies, forms and JSON, are limited to 1 MB).
+    max_body_bytes: int = 12 * 1024 * 1024
     #: When set, ``/metrics`` needs ``Authorization: Bearer <token>``.
     metrics_token: str = ""
     #: Days a draft application may stay untouched before ``hetao purge`` deletes it.
@@ -122,6 +126,8 @@ def load_settings(environ: dict[str, str] | None = None) -> Settings:
         kwargs["log_level"] = env["HETAO_LOG_LEVEL"].strip().upper()
     if env.get("HETAO_METRICS_TOKEN"):
         kwargs["metrics_token"] = env["HETAO_METRICS_TOKEN"].strip()
+    if env.get("HETAO_MAX_BODY_BYTES"):
+        kwargs["max_body_bytes"] = int(env["HETAO_MAX_BODY_BYTES"])
     if env.get("HETAO_OUTBOX_INTERVAL"):
         kwargs["outbox_interval"] = float(env["HETAO_OUTBOX_INTERVAL"])
     if env.get("HETAO_WORKER_POLL"):
@@ -161,6 +167,10 @@ def check_settings(settings: Settings, *, workers: int = 1) -> list[str]:
     for name in RETENTION_SETTINGS:
         if getattr(settings, name) < 1:
             problems.append(f"HETAO_{name.upper()} must be a whole number of days of at least 1.")
+    if settings.max_body_bytes < MIN_BODY_BYTES:
+        problems.append(
+            f"HETAO_MAX_BODY_BYTES must be at least {MIN_BODY_BYTES} (64 KB), not {settings.max_body_bytes}."
+        )
     if settings.env != "production":
         return problems
     if settings.secret_key == DEV_SECRET_KEY or len(settings.secret_key) < MIN_SECRET_LENGTH:

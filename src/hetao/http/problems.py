@@ -7,6 +7,8 @@ from fastapi.responses import JSONResponse
 from hetao.core.errors import HetaoError, ValidationFailed
 from hetao.core.i18n import translator
 
+PROBLEM_MEDIA_TYPE = "application/problem+json"
+
 
 def problem_response(error: HetaoError, *, locale: str, instance: str) -> JSONResponse:
     t = translator(locale)
@@ -26,6 +28,57 @@ def problem_response(error: HetaoError, *, locale: str, instance: str) -> JSONRe
     return JSONResponse(
         body,
         status_code=error.status,
-        media_type="application/problem+json",
+        media_type=PROBLEM_MEDIA_TYPE,
         headers={"Content-Language": locale},
     )
+
+
+#: The JSON Schema of :func:`problem_response`'s body, for the OpenAPI document.
+PROBLEM_SCHEMA: dict[str, object] = {
+    "title": "Problem",
+    "type": "object",
+    "description": "RFC 9457 problem details, in the negotiated language.",
+    "required": ["type", "title", "status", "detail", "code", "instance"],
+    "properties": {
+        "type": {"type": "string", "description": "urn:hetao-one-stop:problem:<code>"},
+        "title": {"type": "string"},
+        "status": {"type": "integer"},
+        "detail": {"type": "string"},
+        "code": {"type": "string", "description": "Stable machine-readable code, e.g. catalog.not_found"},
+        "instance": {"type": "string", "description": "The path that was asked for"},
+        "errors": {
+            "type": "array",
+            "description": "One entry per invalid field (validation problems only).",
+            "items": {
+                "type": "object",
+                "required": ["field", "message", "severity"],
+                "properties": {
+                    "field": {"type": "string"},
+                    "message": {"type": "string"},
+                    "severity": {"type": "string"},
+                },
+            },
+        },
+    },
+}
+
+_DESCRIPTIONS = {
+    400: "The address or form could not be read (NUL characters, not UTF-8)",
+    401: "Not signed in",
+    403: "Not allowed",
+    404: "Nothing has this id or slug",
+    413: "The request body is too large",
+    422: "A parameter is not valid",
+}
+
+
+def problem_responses(*statuses: int) -> dict[int | str, dict[str, object]]:
+    """OpenAPI ``responses=`` entries declaring that ``statuses`` answer with a problem+json body
+    (422 replaces FastAPI's default validation-error schema, which this API never sends)."""
+    return {
+        status: {
+            "description": _DESCRIPTIONS.get(status, "Problem"),
+            "content": {PROBLEM_MEDIA_TYPE: {"schema": PROBLEM_SCHEMA}},
+        }
+        for status in statuses
+    }

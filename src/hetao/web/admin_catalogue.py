@@ -22,6 +22,7 @@ from hetao.http.deps import fresh_journeys
 from hetao.web.auth import require_admin, verify_csrf
 from hetao.web.context import PageContext
 from hetao.web.deps import db_session, page_context
+from hetao.web.guard import allow_body
 from hetao.web.templating import render
 
 router = APIRouter()
@@ -57,6 +58,7 @@ def catalogue_page(
 
 
 @router.post("/{lp}/admin/catalogue/import", include_in_schema=False, dependencies=[Depends(verify_csrf)])
+@allow_body(MAX_IMPORT_BYTES + 1024 * 1024)  # the file and the form around it
 async def import_catalogue(
     request: Request,
     ctx: PageContext = Depends(page_context),
@@ -73,6 +75,8 @@ async def import_catalogue(
             raise ValidationFailed([Problem("file", N_("The file is larger than %(mb)s MB."), {"mb": 50})])
         try:
             doc = json.loads(data.decode("utf-8"))
+        except RecursionError:
+            raise ValidationFailed([Problem("file", N_("The file's JSON is nested too deeply."))]) from None
         except (UnicodeDecodeError, json.JSONDecodeError) as exc:
             raise ValidationFailed(
                 [Problem("file", N_("The file is not valid UTF-8 JSON: %(reason)s"), {"reason": str(exc)})]

@@ -17,7 +17,7 @@ from fastapi import Depends, Request
 from sqlalchemy.orm import Session
 
 from hetao.accounts import Principal
-from hetao.core.errors import HetaoError
+from hetao.core.errors import HetaoError, MalformedRequest
 from hetao.core.i18n import N_
 from hetao.http.deps import db_session
 from hetao.http.sessions import SESSION_COOKIE as SESSION_COOKIE
@@ -62,6 +62,11 @@ async def verify_csrf(request: Request) -> None:
         or not hmac.compare_digest(token, csrf_token_for(secret, cookie))
     ):
         raise CsrfFailed()
+    if any(
+        "\x00" in key or (isinstance(value, str) and "\x00" in value) for key, value in form.multi_items()
+    ):
+        # No database stores NUL (PostgreSQL refuses it even in a query): refuse the whole form.
+        raise MalformedRequest(N_("The form contains characters that are not allowed."))
 
 
 def current_principal(request: Request, session: Session = Depends(db_session)) -> Principal | None:

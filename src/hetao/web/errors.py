@@ -7,7 +7,14 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import RedirectResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from hetao.core.errors import HetaoError, NotFound, Problem, ValidationFailed
+from hetao.core.errors import (
+    HetaoError,
+    MalformedRequest,
+    NotFound,
+    Problem,
+    RequestTooLarge,
+    ValidationFailed,
+)
 from hetao.core.i18n import N_
 from hetao.core.locales import PREFIX_LOCALE
 from hetao.http.problems import problem_response
@@ -40,6 +47,7 @@ def _html_error(request: Request, error: HetaoError):
         400: t.gettext("There is a problem with what you asked for"),
         403: t.gettext("You cannot see this page"),
         409: t.gettext("That could not be done"),
+        413: t.gettext("That is too much to send"),
     }
     problems = []
     if isinstance(error, ValidationFailed):
@@ -68,6 +76,11 @@ async def hetao_error_handler(request: Request, exc: HetaoError):
 async def http_error_handler(request: Request, exc: StarletteHTTPException):
     if exc.status_code == 404:
         error: HetaoError = NotFound()
+    elif exc.status_code == 400:
+        # Raised by Starlette only, when a form cannot be parsed (its detail is not for people).
+        error = MalformedRequest(N_("The form could not be read."))
+    elif exc.status_code == 413:
+        error = RequestTooLarge()
     elif exc.status_code == 405:
         error = HetaoError(N_("This address does not accept that method."), code="core.method_not_allowed")
         error.status = 405

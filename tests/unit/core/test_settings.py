@@ -39,6 +39,7 @@ SAMPLES = {
     "retention_outbox_days": "30",
     "retention_ticket_days": "7",
     "retention_appointment_days": "60",
+    "max_body_bytes": "1048576",
 }
 GOOD_PRODUCTION = Settings(
     env="production",
@@ -118,6 +119,7 @@ def test_the_development_defaults_list_every_production_problem_at_once():
         ({"mail_backend": "pigeon"}, "HETAO_MAIL_BACKEND"),
         ({"retention_draft_days": 0}, "HETAO_RETENTION_DRAFT_DAYS"),
         ({"retention_document_days": -1}, "HETAO_RETENTION_DOCUMENT_DAYS"),
+        ({"max_body_bytes": 1000}, "HETAO_MAX_BODY_BYTES"),
     ],
 )
 def test_unknown_values_are_refused_everywhere(change, name):
