@@ -46,7 +46,7 @@ def test_worker_once_delivers_the_outbox_and_runs_the_jobs(empty_db_url, factory
 
     result = _run(env, "worker", "--once")
     assert result.exit_code == 0, result.output
-    assert "Periodic tasks run: notify.outbox, jobs.purge." in result.output
+    assert "Periodic tasks run: notify.outbox, jobs.purge, privacy.purge." in result.output
     assert "Jobs: 1 done, 0 to retry, 1 failed, 0 lost." in result.output
     assert touched == [{"n": 1}]
     with factory() as session:
