@@ -73,8 +73,8 @@ def _counts(session_factory, case_id):
 def test_a_full_disk_on_upload_is_a_clear_error_and_leaves_nothing_behind(
     app,
     session_factory,
-    draft,
-    uploads,
+    draft,  # noqa: F811
+    uploads,  # noqa: F811
     monkeypatch,
     where,  # noqa: F811
 ):
