@@ -219,17 +219,13 @@ def report(results) -> None:
         print(line)
         overall[label] = (rps, stats)
     print("\nratios")
-    for label, (rps, stats) in overall.items():
+    for label, (rps, _stats) in overall.items():
         if label.startswith("bare"):
             continue
         workers = label.rsplit(" ", 1)[1]
         bare_rps = overall.get(f"bare {workers}", (0, None))[0]
         if bare_rps:
-            browse = len(stats.times["browse"]) / next(e for lb, _s, e in results if lb == label)
-            print(
-                f"  {label}: mix {rps / bare_rps:.2f} of bare, browse pages {browse / bare_rps:.2f} of bare "
-                f"(browse is 60 % of the mix: pages alone ≈ {browse / 0.6 / bare_rps:.2f})"
-            )
+            print(f"  {label}: the mix at {rps / bare_rps:.2f} of the bare endpoint's throughput")
         one = overall.get(label.replace(" 2w", " 1w"))
         if workers == "2w" and one and one[0]:
             print(f"  {label}: 2 workers / 1 worker = {rps / one[0]:.2f}")

@@ -27,25 +27,22 @@ def _wait_up(base: str, proc: subprocess.Popen) -> None:
                 return
         except httpx.TransportError:
             pass
-        assert proc.poll() is None, proc.stdout.read() if proc.stdout else "server ended"
+        assert proc.poll() is None, "server ended"
         assert time.monotonic() < deadline, "server did not start"
         time.sleep(0.3)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="FOUND 2026-11-29: after `pg_ctl restart -m fast` the running app answers no more requests "
-    "(they time out; pool_pre_ping is set), so it does not recover by itself yet. See docs/operations.md.",
-)
 def test_the_site_recovers_by_itself_after_postgresql_restarts(own_postgres, tmp_path):
     port = free_port()
+    log = (tmp_path / "serve.log").open("w")
     env = {**os.environ, "HETAO_DATABASE_URL": own_postgres.url, "HETAO_UPLOAD_DIR": str(tmp_path / "up")}
     proc = subprocess.Popen(
         [sys.executable, "-m", "hetao", "serve", "--port", str(port), "--no-sample"],
         env=env,
-        stdout=subprocess.PIPE,
+        # A file, not a pipe: nobody reads a pipe while the server logs its tracebacks, and a full
+        # pipe would block the server (it did: that looked like an app that never recovers).
+        stdout=log,
         stderr=subprocess.STDOUT,
-        text=True,
     )
     base = f"http://127.0.0.1:{port}"
     results: list[tuple[float, str, int | str]] = []
@@ -87,17 +84,20 @@ def test_the_site_recovers_by_itself_after_postgresql_restarts(own_postgres, tmp
             proc.wait(timeout=20)
         except subprocess.TimeoutExpired:
             proc.kill()
+        log.close()
 
     before = [r for r in results if r[0] < restart_began]
     settled = [r for r in results if r[0] > restart_ended + 1]
     failed = [r for r in results if r[2] != 200]
     assert before and settled and all(r[2] == 200 for r in before)
-    # Failures are clean error responses (never a hang or a dropped connection) and only around
-    # the restart; afterwards everything succeeds again without restarting the app.
-    assert all(r[2] in (500, 503) for r in failed), failed
+    # Failures only around the restart and never a hang; afterwards everything succeeds again
+    # without restarting the app.
+    assert not [r for r in failed if r[2] == "timeout"], failed
     assert all(restart_began - 1 <= r[0] <= restart_ended + 1 for r in failed), failed
     assert all(r[2] == 200 for r in settled), [r for r in settled if r[2] != 200]
     assert after == [200] * len(after)
-    print(
-        f"{len(results)} requests, {len(failed)} failed during the restart: {sorted({r[2] for r in failed})}"
-    )
+    unclean = [r for r in failed if r[2] not in (500, 503)]
+    if unclean:
+        # FOUND 2026-11-29: some in-flight requests lose their connection (ReadError) instead of
+        # getting a 500/503 page. Recovery is proven above; this part is a known problem.
+        pytest.xfail(f"{len(unclean)} of {len(failed)} in-flight failures were dropped connections")
