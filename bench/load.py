@@ -172,7 +172,9 @@ def _wait(base: str, path: str, proc: subprocess.Popen, timeout: float = 300) ->
 
 
 def _start(cmd: list[str], env: dict[str, str]) -> subprocess.Popen:
-    return subprocess.Popen(cmd, env=env, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    # The server's output goes to a file (never an unread pipe: a full pipe blocks the server).
+    log = open(os.environ.get("HETAO_LOAD_LOG", os.devnull), "a")  # noqa: SIM115
+    return subprocess.Popen(cmd, env=env, cwd=ROOT, stdout=log, stderr=subprocess.STDOUT)
 
 
 def _stop(proc: subprocess.Popen) -> None:
