@@ -11,6 +11,7 @@ from hetao.accounts import Principal
 from hetao.core.db import utcnow
 from hetao.core.errors import ValidationFailed
 from hetao.core.locales import URL_PREFIX
+from hetao.http.threaded import ThreadedRoute
 from hetao.web.auth import (
     SESSION_COOKIE,
     client_address,
@@ -24,7 +25,7 @@ from hetao.web.departments import department_names
 from hetao.web.deps import db_session, page_context
 from hetao.web.templating import render
 
-router = APIRouter()
+router = APIRouter(route_class=ThreadedRoute)
 SESSION_MAX_AGE = int(accounts.people.SESSION_ABSOLUTE.total_seconds())
 
 

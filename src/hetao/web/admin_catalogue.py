@@ -19,13 +19,14 @@ from hetao.core.errors import Problem, ValidationFailed
 from hetao.core.i18n import N_
 from hetao.core.locales import LOCALES
 from hetao.http.deps import fresh_journeys
+from hetao.http.threaded import ThreadedRoute
 from hetao.web.auth import require_admin, verify_csrf
 from hetao.web.context import PageContext
 from hetao.web.deps import db_session, page_context
 from hetao.web.guard import allow_body
 from hetao.web.templating import render
 
-router = APIRouter()
+router = APIRouter(route_class=ThreadedRoute)
 MAX_IMPORT_BYTES = 50 * 1024 * 1024
 
 

@@ -10,6 +10,7 @@ from hetao import accounts
 from hetao.accounts import Principal
 from hetao.core.db import utcnow
 from hetao.core.errors import ValidationFailed
+from hetao.http.threaded import ThreadedRoute
 from hetao.web.account_pages import field_errors
 from hetao.web.auth import form_values, require_admin, verify_csrf
 from hetao.web.context import PageContext, with_query
@@ -17,7 +18,7 @@ from hetao.web.departments import departments
 from hetao.web.deps import db_session, page_context
 from hetao.web.templating import render
 
-router = APIRouter()
+router = APIRouter(route_class=ThreadedRoute)
 
 
 def _people_page(request, ctx, session, *, status_code=200, errors=None, values=None, notice=""):

@@ -24,6 +24,7 @@ from hetao.core.i18n import N_
 from hetao.core.locales import LOCALES
 from hetao.hall.ics import render as render_ics
 from hetao.http.deps import fresh_journeys
+from hetao.http.threaded import ThreadedRoute
 from hetao.web.account_pages import field_errors
 from hetao.web.auth import form_values, require_admin, require_principal, verify_csrf
 from hetao.web.context import PageContext, with_query
@@ -32,7 +33,7 @@ from hetao.web.journey_state import read_answers
 from hetao.web.journey_views import long_date
 from hetao.web.templating import render
 
-router = APIRouter()
+router = APIRouter(route_class=ThreadedRoute)
 
 #: Errors of the booking steps that send people back to choose again (nothing was changed).
 CHOICE_ERRORS = (

@@ -14,6 +14,7 @@ from hetao.core.db import utcnow
 from hetao.core.errors import NotFound, ValidationFailed
 from hetao.core.i18n import N_
 from hetao.http.deps import fresh_journeys
+from hetao.http.threaded import ThreadedRoute
 from hetao.web.account_pages import field_errors
 from hetao.web.auth import SignInRequired, current_principal, require_principal, verify_csrf
 from hetao.web.case_files import file_response, upload_root
@@ -24,7 +25,7 @@ from hetao.web.journey_state import read_answers
 from hetao.web.labels import case_status_labels, event_labels, rating_labels, task_state_labels
 from hetao.web.templating import render
 
-router = APIRouter()
+router = APIRouter(route_class=ThreadedRoute)
 
 
 def case_url(ctx: PageContext, case_id: str, **query: object) -> str:

@@ -15,13 +15,14 @@ from hetao.core.locales import AUTONYM, HTML_LANG, LOCALES
 from hetao.hall import events, ics
 from hetao.hall.localtime import as_utc, local
 from hetao.hall.room_event_models import Event
+from hetao.http.threaded import ThreadedRoute
 from hetao.web.account_pages import field_errors
 from hetao.web.auth import current_principal, form_values, require_admin, require_principal, verify_csrf
 from hetao.web.context import PageContext, with_query
 from hetao.web.deps import db_session, page_context
 from hetao.web.templating import render
 
-router = APIRouter()
+router = APIRouter(route_class=ThreadedRoute)
 
 NOTICES = {
     "registered": N_("You are registered. We look forward to seeing you."),

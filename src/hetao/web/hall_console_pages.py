@@ -14,12 +14,13 @@ from hetao.core.db import utcnow
 from hetao.core.errors import HetaoError, NotFound, PermissionDenied, Problem, ValidationFailed
 from hetao.core.i18n import N_
 from hetao.http.hall_board import lane_labels, ticket_state_labels
+from hetao.http.threaded import ThreadedRoute
 from hetao.web.auth import require_principal, verify_csrf
 from hetao.web.context import PageContext, with_query
 from hetao.web.deps import db_session, page_context
 from hetao.web.templating import render
 
-router = APIRouter()
+router = APIRouter(route_class=ThreadedRoute)
 
 ACTIONS = ("recall", "start", "finish", "no-show", "transfer")
 

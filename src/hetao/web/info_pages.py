@@ -15,13 +15,14 @@ from hetao.core.db import utcnow
 from hetao.core.errors import ValidationFailed
 from hetao.core.i18n import Translator
 from hetao.core.locales import AUTONYM, HTML_LANG, LOCALES
+from hetao.http.threaded import ThreadedRoute
 from hetao.web.account_pages import field_errors
 from hetao.web.auth import form_values, require_admin, verify_csrf
 from hetao.web.context import PageContext, with_query
 from hetao.web.deps import db_session, page_context
 from hetao.web.templating import render
 
-router = APIRouter()
+router = APIRouter(route_class=ThreadedRoute)
 
 
 def topic_labels(t: Translator) -> dict[str, str]:

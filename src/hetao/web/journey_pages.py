@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session
 
 from hetao.core.errors import NotFound, ValidationFailed
 from hetao.http.deps import fresh_journeys
+from hetao.http.threaded import ThreadedRoute
 from hetao.journeys import (
     Answers,
     Journey,
@@ -39,7 +40,7 @@ from hetao.web.journey_state import clear_answers, read_answers, write_answers
 from hetao.web.journey_views import parse_start, plan_view
 from hetao.web.templating import render
 
-router = APIRouter(dependencies=[Depends(fresh_journeys)])
+router = APIRouter(dependencies=[Depends(fresh_journeys)], route_class=ThreadedRoute)
 
 #: Plans start "today" in the zone's time, whatever the server's clock zone.
 ZONE = ZoneInfo("Asia/Shanghai")

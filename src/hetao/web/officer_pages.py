@@ -10,6 +10,7 @@ from hetao import cases, journeys
 from hetao.accounts import Principal
 from hetao.core.db import utcnow
 from hetao.core.errors import NotFound, PermissionDenied, ValidationFailed
+from hetao.http.threaded import ThreadedRoute
 from hetao.web.account_pages import field_errors
 from hetao.web.auth import require_principal, verify_csrf
 from hetao.web.case_files import file_response
@@ -19,7 +20,7 @@ from hetao.web.deps import db_session, page_context, parse_page
 from hetao.web.labels import event_labels, task_state_labels
 from hetao.web.templating import render
 
-router = APIRouter()
+router = APIRouter(route_class=ThreadedRoute)
 QUEUE_STATES = cases.handling.QUEUE_STATES
 
 

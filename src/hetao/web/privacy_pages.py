@@ -14,13 +14,14 @@ from hetao import privacy
 from hetao.accounts import Principal
 from hetao.core.db import utcnow
 from hetao.core.errors import ValidationFailed
+from hetao.http.threaded import ThreadedRoute
 from hetao.web.account_pages import field_errors
 from hetao.web.auth import SESSION_COOKIE, form_values, require_principal, verify_csrf
 from hetao.web.context import PageContext
 from hetao.web.deps import db_session, page_context
 from hetao.web.templating import render
 
-router = APIRouter()
+router = APIRouter(route_class=ThreadedRoute)
 
 
 @router.get("/{lp}/account/data.json", include_in_schema=False)

@@ -15,6 +15,7 @@ from hetao.accounts import Principal
 from hetao.core.db import utcnow
 from hetao.core.errors import NotFound, ValidationFailed
 from hetao.core.i18n import N_, Translator
+from hetao.http.threaded import ThreadedRoute
 from hetao.web.account_pages import field_errors
 from hetao.web.auth import current_principal, form_values, require_admin, safe_next, verify_csrf
 from hetao.web.context import PageContext, with_query
@@ -22,7 +23,7 @@ from hetao.web.deps import db_session, page_context
 from hetao.web.labels import rating_labels
 from hetao.web.templating import render
 
-router = APIRouter()
+router = APIRouter(route_class=ThreadedRoute)
 
 
 def followup_state_labels(t: Translator) -> dict[str, str]:

@@ -17,13 +17,14 @@ from hetao.core.i18n import N_, Translator
 from hetao.hall import ics, rooms
 from hetao.hall.localtime import local, local_today
 from hetao.hall.room_event_models import Room, RoomBooking
+from hetao.http.threaded import ThreadedRoute
 from hetao.web.account_pages import field_errors
 from hetao.web.auth import current_principal, form_values, require_admin, require_principal, verify_csrf
 from hetao.web.context import PageContext, with_query
 from hetao.web.deps import db_session, page_context
 from hetao.web.templating import render
 
-router = APIRouter()
+router = APIRouter(route_class=ThreadedRoute)
 
 NOTICES = {
     "booked": N_("The room is booked. We have sent you an e-mail."),

@@ -13,13 +13,14 @@ from hetao.core.db import utcnow
 from hetao.core.errors import HetaoError, Problem, ValidationFailed
 from hetao.core.i18n import N_
 from hetao.http.hall_board import lane_labels, ticket_state_labels, wait_text
+from hetao.http.threaded import ThreadedRoute
 from hetao.web.account_pages import field_errors
 from hetao.web.auth import current_principal, verify_csrf
 from hetao.web.context import PageContext
 from hetao.web.deps import db_session, page_context
 from hetao.web.templating import render
 
-router = APIRouter()
+router = APIRouter(route_class=ThreadedRoute)
 
 
 def categories(locale: str) -> list[dict[str, str]]:
