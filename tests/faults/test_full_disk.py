@@ -6,15 +6,20 @@ from __future__ import annotations
 
 import errno
 import os
+import uuid
 
 import pytest
 from sqlalchemy import func, select
 
 from hetao import cases
 from hetao.cases import uploads as upload_storage
-from tests.cases.helpers import PDF
+from tests.cases.helpers import PDF as SAMPLE_PDF
 from tests.pages import csrf_of, signed_in
 from tests.web.test_case_pages import draft, uploads  # noqa: F401 (fixtures)
+
+#: Content of this module's own (uploads are stored once per digest, and browser journeys commit
+#: theirs to the shared database).
+PDF = SAMPLE_PDF + f"% {uuid.uuid4().hex}\n".encode()
 
 pytestmark = pytest.mark.faults
 

@@ -8,7 +8,7 @@ import threading
 from datetime import UTC, datetime, timedelta
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 
 from hetao import jobs, notify
 from hetao.jobs.builtin import KEEP_DONE_JOBS, register_builtin
@@ -266,6 +266,10 @@ class _Stalling:
 
 def test_a_sender_whose_lease_was_taken_over_does_not_send_the_rest_of_its_batch(session_factory):
     with session_factory() as session, session.begin():
+        # Only this test's messages are due (browser journeys commit theirs to the shared database).
+        session.execute(
+            update(notify.OutboxMessage).where(notify.OutboxMessage.sent_at.is_(None)).values(sent_at=T)
+        )
         ids = {
             notify.enqueue(
                 session, kind="test", locale="en", subject="s", body="b", to_address=f"{n}@example.org"
