@@ -86,7 +86,9 @@ class DashboardRead(BaseModel):
     url: str = Field(description="The HTML page with the same figures")
 
 
-def require_admin_session(request: Request, session: Session = Depends(db_session)) -> Principal:
+def require_admin_session(
+    request: Request, session: Session = Depends(db_session, scope="function")
+) -> Principal:
     principal = cookie_principal(request, session)
     if principal is None:
         raise SignInNeeded()
@@ -113,7 +115,7 @@ def get_dashboard(
     end: str | None = Query(None, alias="to", description="Last day, YYYY-MM-DD (default: today)"),
     locale: str = Depends(api_locale),
     _admin: Principal = Depends(require_admin_session),
-    session: Session = Depends(db_session),
+    session: Session = Depends(db_session, scope="function"),
 ):
     today = local_date(utcnow())
     period = parse_range(start, end, today=today)

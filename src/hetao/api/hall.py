@@ -19,6 +19,10 @@ router = APIRouter(prefix="/api/v1/hall", tags=["service hall"], responses=probl
     response_model=BoardRead,
     summary="The display board: numbers being called and their counters, waiting counts and waits",
 )
-def get_board(response: Response, locale: str = Depends(api_locale), session: Session = Depends(db_session)):
+def get_board(
+    response: Response,
+    locale: str = Depends(api_locale),
+    session: Session = Depends(db_session, scope="function"),
+):
     response.headers["Cache-Control"] = "no-store"
     return board_read(session, locale=locale, now=utcnow())

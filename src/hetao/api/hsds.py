@@ -133,7 +133,7 @@ def list_services(
     modified_after: str | None = None,
     format: str | None = Format,  # noqa: A002
     locale: str = Depends(hsds_language),
-    session: Session = Depends(db_session),
+    session: Session = Depends(db_session, scope="function"),
 ):
     after = _parse_modified_after(modified_after)
     # Filter on the per-process snapshot (ids, organisation, dates, folded names and descriptions);
@@ -170,7 +170,9 @@ def _aware(value: datetime) -> datetime:
 
 
 @router.get("/services/{id}", summary="One service", responses=problem_responses(404))
-def get_service(id: str, locale: str = Depends(hsds_language), session: Session = Depends(db_session)):  # noqa: A002
+def get_service(
+    id: str, locale: str = Depends(hsds_language), session: Session = Depends(db_session, scope="function")
+):  # noqa: A002
     service = session.get(Service, id)
     if service is None:
         raise NotFound(N_("No service has the id %(ref)s."), code="hsds.service_not_found", ref=id)
@@ -187,7 +189,7 @@ def list_organizations(
     search: str | None = SearchQ,
     format: str | None = Format,  # noqa: A002
     locale: str = Depends(hsds_language),
-    session: Session = Depends(db_session),
+    session: Session = Depends(db_session, scope="function"),
 ):
     rows = [
         o
@@ -200,7 +202,9 @@ def list_organizations(
 
 
 @router.get("/organizations/{id}", summary="One organization", responses=problem_responses(404))
-def get_organization(id: str, locale: str = Depends(hsds_language), session: Session = Depends(db_session)):  # noqa: A002
+def get_organization(
+    id: str, locale: str = Depends(hsds_language), session: Session = Depends(db_session, scope="function")
+):  # noqa: A002
     org = session.get(Organization, id)
     if org is None:
         raise NotFound(N_("No organisation has the id %(ref)s."), code="hsds.organization_not_found", ref=id)
@@ -214,14 +218,16 @@ def list_taxonomies(
     search: str | None = SearchQ,
     format: str | None = Format,  # noqa: A002
     locale: str = Depends(hsds_language),
-    session: Session = Depends(db_session),
+    session: Session = Depends(db_session, scope="function"),
 ):
     rows = [t for t in session.scalars(select(Taxonomy).order_by(Taxonomy.id)) if _text_matches(t, search)]
     return _page(rows, lambda xs: [serialize_taxonomy(x, locale) for x in xs], page, per_page, format, locale)
 
 
 @router.get("/taxonomies/{id}", summary="One taxonomy", responses=problem_responses(404))
-def get_taxonomy(id: str, locale: str = Depends(hsds_language), session: Session = Depends(db_session)):  # noqa: A002
+def get_taxonomy(
+    id: str, locale: str = Depends(hsds_language), session: Session = Depends(db_session, scope="function")
+):  # noqa: A002
     row = session.get(Taxonomy, id)
     if row is None:
         raise NotFound(N_("No taxonomy has the id %(ref)s."), code="hsds.taxonomy_not_found", ref=id)
@@ -236,7 +242,7 @@ def list_taxonomy_terms(
     taxonomy_id: str | None = None,
     format: str | None = Format,  # noqa: A002
     locale: str = Depends(hsds_language),
-    session: Session = Depends(db_session),
+    session: Session = Depends(db_session, scope="function"),
 ):
     stmt = select(TaxonomyTerm).order_by(TaxonomyTerm.id)
     if taxonomy_id:
@@ -248,7 +254,9 @@ def list_taxonomy_terms(
 
 
 @router.get("/taxonomy_terms/{id}", summary="One taxonomy term", responses=problem_responses(404))
-def get_taxonomy_term(id: str, locale: str = Depends(hsds_language), session: Session = Depends(db_session)):  # noqa: A002
+def get_taxonomy_term(
+    id: str, locale: str = Depends(hsds_language), session: Session = Depends(db_session, scope="function")
+):  # noqa: A002
     row = session.get(TaxonomyTerm, id)
     if row is None:
         raise NotFound(
@@ -264,7 +272,7 @@ def list_service_at_locations(
     organization_id: str | None = None,
     format: str | None = Format,  # noqa: A002
     locale: str = Depends(hsds_language),
-    session: Session = Depends(db_session),
+    session: Session = Depends(db_session, scope="function"),
 ):
     stmt = select(ServiceAtLocation).order_by(ServiceAtLocation.id)
     if organization_id:
@@ -286,7 +294,7 @@ def list_service_at_locations(
     "/service_at_locations/{id}", summary="One service at a location", responses=problem_responses(404)
 )
 def get_service_at_location(
-    id: str, locale: str = Depends(hsds_language), session: Session = Depends(db_session)
+    id: str, locale: str = Depends(hsds_language), session: Session = Depends(db_session, scope="function")
 ):  # noqa: A002
     row = session.get(ServiceAtLocation, id)
     if row is None:

@@ -26,7 +26,7 @@ def search(
     type: str | None = Query(None, pattern="^(service|organization)$"),  # noqa: A002
     category: Category | None = None,
     locale: str = Depends(api_locale),
-    session: Session = Depends(db_session),
+    session: Session = Depends(db_session, scope="function"),
 ):
     with observe_search("api"):
         outcome = search_domain.search(

@@ -54,7 +54,9 @@ def _limit(value) -> s.TimeLimit | None:
 
 
 @router.get("/categories", response_model=list[s.CategoryRead], summary="The nine service categories")
-def list_categories(locale: str = Depends(api_locale), session: Session = Depends(db_session)):
+def list_categories(
+    locale: str = Depends(api_locale), session: Session = Depends(db_session, scope="function")
+):
     counts = catalog.category_counts(session)
     return [
         s.CategoryRead(
@@ -79,7 +81,7 @@ def list_services(
     page: int = Query(1, ge=1),
     per_page: int = Query(50, ge=1, le=MAX_PER_PAGE),
     locale: str = Depends(api_locale),
-    session: Session = Depends(db_session),
+    session: Session = Depends(db_session, scope="function"),
 ):
     filters = catalog.ServiceFilter(
         category=category.value if category else None,
@@ -104,7 +106,9 @@ def list_services(
     summary="One service item (by slug or id)",
     responses=problem_responses(404),
 )
-def get_service(ref: str, locale: str = Depends(api_locale), session: Session = Depends(db_session)):
+def get_service(
+    ref: str, locale: str = Depends(api_locale), session: Session = Depends(db_session, scope="function")
+):
     service = catalog.get_service(session, ref)
     steps = _text(service, "application_process", locale)
     machine = [
@@ -153,7 +157,9 @@ def _doc_read(doc, locale: str, count: int) -> s.DocumentTypeRead:
 @router.get(
     "/document-types", response_model=list[s.DocumentTypeRead], summary="The shared registry of documents"
 )
-def list_document_types(locale: str = Depends(api_locale), session: Session = Depends(db_session)):
+def list_document_types(
+    locale: str = Depends(api_locale), session: Session = Depends(db_session, scope="function")
+):
     usage = catalog.document_type_usage(session)
     return [
         _doc_read(d, locale, usage.get(d.id, 0)) for d in catalog.list_document_types(session, locale=locale)
@@ -166,7 +172,9 @@ def list_document_types(locale: str = Depends(api_locale), session: Session = De
     summary="One document type and its items",
     responses=problem_responses(404),
 )
-def get_document_type(key: str, locale: str = Depends(api_locale), session: Session = Depends(db_session)):
+def get_document_type(
+    key: str, locale: str = Depends(api_locale), session: Session = Depends(db_session, scope="function")
+):
     doc = catalog.get_document_type(session, key)
     services = catalog.services_needing(session, doc, locale=locale)
     return s.DocumentTypeDetail(
@@ -208,7 +216,7 @@ def list_organizations(
     page: int = Query(1, ge=1),
     per_page: int = Query(50, ge=1, le=MAX_PER_PAGE),
     locale: str = Depends(api_locale),
-    session: Session = Depends(db_session),
+    session: Session = Depends(db_session, scope="function"),
 ):
     filters = directory.OrganizationFilter(
         kind=kind.value if kind else None, tag=tag, hk_background=hk_background, q=q
@@ -231,7 +239,9 @@ def list_organizations(
     summary="One organisation",
     responses=problem_responses(404),
 )
-def get_organization(ref: str, locale: str = Depends(api_locale), session: Session = Depends(db_session)):
+def get_organization(
+    ref: str, locale: str = Depends(api_locale), session: Session = Depends(db_session, scope="function")
+):
     return organization_read(directory.get_organization(session, ref), locale)
 
 
@@ -253,7 +263,7 @@ def place_read(place, locale: str) -> s.PlaceRead:
 
 
 @router.get("/places", response_model=list[s.PlaceRead], summary="Places of the park (buildings, ports)")
-def list_places(locale: str = Depends(api_locale), session: Session = Depends(db_session)):
+def list_places(locale: str = Depends(api_locale), session: Session = Depends(db_session, scope="function")):
     return [place_read(p, locale) for p in directory.list_places(session, locale=locale)]
 
 
@@ -263,7 +273,9 @@ def list_places(locale: str = Depends(api_locale), session: Session = Depends(db
     summary="One place and who is there",
     responses=problem_responses(404),
 )
-def get_place(ref: str, locale: str = Depends(api_locale), session: Session = Depends(db_session)):
+def get_place(
+    ref: str, locale: str = Depends(api_locale), session: Session = Depends(db_session, scope="function")
+):
     place = directory.get_place(session, ref)
     orgs = directory.organizations_at(session, place, locale=locale)
     return s.PlaceDetail(

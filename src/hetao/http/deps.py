@@ -18,7 +18,7 @@ def db_session(request: Request) -> Iterator[Session]:
         yield session
 
 
-def fresh_journeys(session: Session = Depends(db_session)) -> None:
+def fresh_journeys(session: Session = Depends(db_session, scope="function")) -> None:
     """Journeys in use = shipped files overlaid by administrators' latest revisions (reloaded when a
     newer revision is in the database)."""
     journeys.refresh(session)

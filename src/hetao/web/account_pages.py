@@ -59,7 +59,9 @@ def sign_in_page(request: Request, ctx: PageContext = Depends(page_context)):
 
 @router.post("/{lp}/account/sign-in", include_in_schema=False, dependencies=[Depends(verify_csrf)])
 async def sign_in_submit(
-    request: Request, ctx: PageContext = Depends(page_context), session: Session = Depends(db_session)
+    request: Request,
+    ctx: PageContext = Depends(page_context),
+    session: Session = Depends(db_session, scope="function"),
 ):
     form = await form_values(request)
     email, nxt = form.get("email", "").strip(), safe_next(form.get("next"), "")
@@ -84,7 +86,9 @@ async def sign_in_submit(
 
 @router.post("/{lp}/account/sign-out", include_in_schema=False, dependencies=[Depends(verify_csrf)])
 def sign_out(
-    request: Request, ctx: PageContext = Depends(page_context), session: Session = Depends(db_session)
+    request: Request,
+    ctx: PageContext = Depends(page_context),
+    session: Session = Depends(db_session, scope="function"),
 ):
     accounts.end_session(session, request.cookies.get(SESSION_COOKIE))
     response = RedirectResponse(ctx.urls.home(), status_code=303)
@@ -100,7 +104,9 @@ def sign_up_page(request: Request, ctx: PageContext = Depends(page_context)):
 
 @router.post("/{lp}/account/sign-up", include_in_schema=False, dependencies=[Depends(verify_csrf)])
 async def sign_up_submit(
-    request: Request, ctx: PageContext = Depends(page_context), session: Session = Depends(db_session)
+    request: Request,
+    ctx: PageContext = Depends(page_context),
+    session: Session = Depends(db_session, scope="function"),
 ):
     form = await form_values(request)
     nxt = safe_next(form.get("next"), "")
@@ -141,7 +147,9 @@ def _public_base(request: Request) -> str:
 
 @router.post("/{lp}/account/password-reset", include_in_schema=False, dependencies=[Depends(verify_csrf)])
 async def reset_request_submit(
-    request: Request, ctx: PageContext = Depends(page_context), session: Session = Depends(db_session)
+    request: Request,
+    ctx: PageContext = Depends(page_context),
+    session: Session = Depends(db_session, scope="function"),
 ):
     form = await form_values(request)
     email = form.get("email", "").strip()
@@ -171,7 +179,7 @@ def reset_page(
     request: Request,
     token: str,
     ctx: PageContext = Depends(page_context),
-    session: Session = Depends(db_session),
+    session: Session = Depends(db_session, scope="function"),
 ):
     expired = accounts.valid_reset_token(session, token, now=utcnow()) is None
     response = render(
@@ -194,7 +202,7 @@ async def reset_submit(
     request: Request,
     token: str,
     ctx: PageContext = Depends(page_context),
-    session: Session = Depends(db_session),
+    session: Session = Depends(db_session, scope="function"),
 ):
     form = await form_values(request)
     try:
@@ -234,7 +242,7 @@ def account_page(
     request: Request,
     ctx: PageContext = Depends(page_context),
     principal: Principal = Depends(require_principal),
-    session: Session = Depends(db_session),
+    session: Session = Depends(db_session, scope="function"),
 ):
     names = department_names(session, ctx.locale)
     return render(

@@ -53,7 +53,7 @@ def catalogue_page(
     request: Request,
     ctx: PageContext = Depends(page_context),
     _admin: Principal = Depends(require_admin),
-    session: Session = Depends(db_session),
+    session: Session = Depends(db_session, scope="function"),
 ):
     return _page(request, ctx, session)
 
@@ -64,7 +64,7 @@ async def import_catalogue(
     request: Request,
     ctx: PageContext = Depends(page_context),
     _admin: Principal = Depends(require_admin),
-    session: Session = Depends(db_session),
+    session: Session = Depends(db_session, scope="function"),
 ):
     form = await request.form()
     upload = form.get("file")
@@ -93,7 +93,7 @@ async def import_catalogue(
 def export_catalogue(
     request: Request,
     _admin: Principal = Depends(require_admin),
-    session: Session = Depends(db_session),
+    session: Session = Depends(db_session, scope="function"),
     ctx: PageContext = Depends(page_context),
 ):
     language = request.query_params.get("language") or "zh-Hant"
@@ -131,7 +131,7 @@ def journey_page(
     slug: str,
     ctx: PageContext = Depends(page_context),
     _admin: Principal = Depends(require_admin),
-    session: Session = Depends(db_session),
+    session: Session = Depends(db_session, scope="function"),
 ):
     notice = (
         ctx.t.gettext("The journey is saved; it is in use from now on.")
@@ -151,7 +151,7 @@ async def save_journey(
     slug: str,
     ctx: PageContext = Depends(page_context),
     admin: Principal = Depends(require_admin),
-    session: Session = Depends(db_session),
+    session: Session = Depends(db_session, scope="function"),
 ):
     form = await request.form()
     source = str(form.get("source", "")).replace("\r\n", "\n")

@@ -44,7 +44,7 @@ def people_page(
     request: Request,
     ctx: PageContext = Depends(page_context),
     _admin: Principal = Depends(require_admin),
-    session: Session = Depends(db_session),
+    session: Session = Depends(db_session, scope="function"),
 ):
     notice = {
         "granted": ctx.t.gettext("The role was granted."),
@@ -58,7 +58,7 @@ async def grant(
     request: Request,
     ctx: PageContext = Depends(page_context),
     admin: Principal = Depends(require_admin),
-    session: Session = Depends(db_session),
+    session: Session = Depends(db_session, scope="function"),
 ):
     form = await form_values(request)
     known = dict(departments(session, ctx.locale))
@@ -88,7 +88,7 @@ def revoke(
     grant_id: int,
     ctx: PageContext = Depends(page_context),
     admin: Principal = Depends(require_admin),
-    session: Session = Depends(db_session),
+    session: Session = Depends(db_session, scope="function"),
 ):
     accounts.revoke_role(session, admin, grant_id)
     return RedirectResponse(

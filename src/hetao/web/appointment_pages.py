@@ -198,7 +198,7 @@ def my_appointments(
     request: Request,
     ctx: PageContext = Depends(page_context),
     principal: Principal = Depends(require_principal),
-    session: Session = Depends(db_session),
+    session: Session = Depends(db_session, scope="function"),
 ):
     rows = hall.appointments_of(session, principal)
     return render(
@@ -220,7 +220,7 @@ def choose_item(
     request: Request,
     ctx: PageContext = Depends(page_context),
     principal: Principal = Depends(require_principal),
-    session: Session = Depends(db_session),
+    session: Session = Depends(db_session, scope="function"),
 ):
     q = request.query_params
     if q.get("service") or q.get("journey"):
@@ -246,7 +246,7 @@ def choose_day(
     request: Request,
     ctx: PageContext = Depends(page_context),
     principal: Principal = Depends(require_principal),
-    session: Session = Depends(db_session),
+    session: Session = Depends(db_session, scope="function"),
 ):
     choice = read_choice(request, ctx, session, principal, dict(request.query_params))
     if isinstance(choice, Response):
@@ -261,7 +261,7 @@ def choose_time(
     request: Request,
     ctx: PageContext = Depends(page_context),
     principal: Principal = Depends(require_principal),
-    session: Session = Depends(db_session),
+    session: Session = Depends(db_session, scope="function"),
 ):
     choice = read_choice(request, ctx, session, principal, dict(request.query_params))
     if isinstance(choice, Response):
@@ -280,7 +280,7 @@ def confirm(
     request: Request,
     ctx: PageContext = Depends(page_context),
     principal: Principal = Depends(require_principal),
-    session: Session = Depends(db_session),
+    session: Session = Depends(db_session, scope="function"),
 ):
     choice = read_choice(request, ctx, session, principal, dict(request.query_params))
     if isinstance(choice, Response):
@@ -327,7 +327,7 @@ async def book(
     request: Request,
     ctx: PageContext = Depends(page_context),
     principal: Principal = Depends(require_principal),
-    session: Session = Depends(db_session),
+    session: Session = Depends(db_session, scope="function"),
 ):
     values, choice = await _choice_from_form(request, ctx, session, principal)
     if isinstance(choice, Response):
@@ -366,7 +366,7 @@ def appointment_page(
     code: str,
     ctx: PageContext = Depends(page_context),
     principal: Principal = Depends(require_principal),
-    session: Session = Depends(db_session),
+    session: Session = Depends(db_session, scope="function"),
 ):
     appointment = hall.own_appointment(session, principal, code)
     counter = session.get(hall.Counter, appointment.counter_id)
@@ -402,7 +402,7 @@ def appointment_ics(
     code: str,
     ctx: PageContext = Depends(page_context),
     principal: Principal = Depends(require_principal),
-    session: Session = Depends(db_session),
+    session: Session = Depends(db_session, scope="function"),
 ):
     appointment = hall.own_appointment(session, principal, code)
     counter = session.get(hall.Counter, appointment.counter_id)
@@ -431,7 +431,7 @@ def cancel(
     code: str,
     ctx: PageContext = Depends(page_context),
     principal: Principal = Depends(require_principal),
-    session: Session = Depends(db_session),
+    session: Session = Depends(db_session, scope="function"),
 ):
     appointment = hall.cancel(session, principal, code, now=utcnow())
     return RedirectResponse(appointment_url(ctx, appointment.code, done="cancelled"), status_code=303)
@@ -442,7 +442,7 @@ def reschedule_start(
     code: str,
     ctx: PageContext = Depends(page_context),
     principal: Principal = Depends(require_principal),
-    session: Session = Depends(db_session),
+    session: Session = Depends(db_session, scope="function"),
 ):
     appointment = hall.own_appointment(session, principal, code)
     if appointment.state != hall.AppointmentState.booked:
@@ -460,7 +460,7 @@ async def reschedule(
     code: str,
     ctx: PageContext = Depends(page_context),
     principal: Principal = Depends(require_principal),
-    session: Session = Depends(db_session),
+    session: Session = Depends(db_session, scope="function"),
 ):
     values = await form_values(request)
     appointment = hall.own_appointment(session, principal, code)
@@ -491,7 +491,7 @@ def officer_day(
     request: Request,
     ctx: PageContext = Depends(page_context),
     _staff: Principal = Depends(require_staff),
-    session: Session = Depends(db_session),
+    session: Session = Depends(db_session, scope="function"),
 ):
     raw = request.query_params.get("date", "")
     day = _parse_day(raw) or hall.local_today(utcnow())
@@ -548,7 +548,7 @@ def closures_page(
     request: Request,
     ctx: PageContext = Depends(page_context),
     _admin: Principal = Depends(require_admin),
-    session: Session = Depends(db_session),
+    session: Session = Depends(db_session, scope="function"),
 ):
     notices = {
         "added": ctx.t.gettext("The closed day was added."),
@@ -562,7 +562,7 @@ async def add_closure(
     request: Request,
     ctx: PageContext = Depends(page_context),
     admin: Principal = Depends(require_admin),
-    session: Session = Depends(db_session),
+    session: Session = Depends(db_session, scope="function"),
 ):
     form = await form_values(request)
     try:
@@ -592,7 +592,7 @@ def remove_closure(
     closure_id: str,
     ctx: PageContext = Depends(page_context),
     admin: Principal = Depends(require_admin),
-    session: Session = Depends(db_session),
+    session: Session = Depends(db_session, scope="function"),
 ):
     try:
         hall.remove_closure(session, admin, closure_id)

@@ -69,7 +69,9 @@ async def verify_csrf(request: Request) -> None:
         raise MalformedRequest(N_("The form contains characters that are not allowed."))
 
 
-def current_principal(request: Request, session: Session = Depends(db_session)) -> Principal | None:
+def current_principal(
+    request: Request, session: Session = Depends(db_session, scope="function")
+) -> Principal | None:
     """The signed-in person, or None. Uses the request's unit of work."""
     return cookie_principal(request, session)
 

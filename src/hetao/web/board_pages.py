@@ -26,7 +26,9 @@ POLL_SECONDS = 4
 
 @router.get("/{lp}/hall/board", include_in_schema=False)
 def board_page(
-    request: Request, ctx: PageContext = Depends(page_context), session: Session = Depends(db_session)
+    request: Request,
+    ctx: PageContext = Depends(page_context),
+    session: Session = Depends(db_session, scope="function"),
 ):
     board = board_read(session, locale=ctx.locale, now=utcnow())
     take_url = str(request.base_url).rstrip("/") + f"/{URL_PREFIX[ctx.locale]}/hall/tickets/new"

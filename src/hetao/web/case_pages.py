@@ -127,7 +127,7 @@ async def apply(
     slug: str,
     ctx: PageContext = Depends(page_context),
     principal: Principal | None = Depends(current_principal),
-    session: Session = Depends(db_session),
+    session: Session = Depends(db_session, scope="function"),
 ):
     """Turn the plan of the answers in this browser into a draft application."""
     journey = journeys.get_journey(slug)
@@ -158,7 +158,7 @@ def case_list(
     request: Request,
     ctx: PageContext = Depends(page_context),
     principal: Principal = Depends(require_principal),
-    session: Session = Depends(db_session),
+    session: Session = Depends(db_session, scope="function"),
 ):
     return render(
         request,
@@ -176,7 +176,7 @@ def case_page(
     case_id: str,
     ctx: PageContext = Depends(page_context),
     principal: Principal = Depends(require_principal),
-    session: Session = Depends(db_session),
+    session: Session = Depends(db_session, scope="function"),
 ):
     case = cases.own_case(session, principal, case_id)
     done = request.query_params.get("done", "")
@@ -190,7 +190,7 @@ async def save_answers(
     case_id: str,
     ctx: PageContext = Depends(page_context),
     principal: Principal = Depends(require_principal),
-    session: Session = Depends(db_session),
+    session: Session = Depends(db_session, scope="function"),
 ):
     form = await request.form()
     case = cases.own_case(session, principal, case_id)
@@ -222,7 +222,7 @@ async def upload_document(
     code: str,
     ctx: PageContext = Depends(page_context),
     principal: Principal = Depends(require_principal),
-    session: Session = Depends(db_session),
+    session: Session = Depends(db_session, scope="function"),
 ):
     form = await request.form()
     upload = form.get("file")
@@ -257,7 +257,7 @@ async def submit(
     case_id: str,
     ctx: PageContext = Depends(page_context),
     principal: Principal = Depends(require_principal),
-    session: Session = Depends(db_session),
+    session: Session = Depends(db_session, scope="function"),
 ):
     form = await request.form()
     return await _submit(request, ctx, session, principal, case_id, _version(form))
@@ -268,7 +268,7 @@ def withdraw(
     case_id: str,
     ctx: PageContext = Depends(page_context),
     principal: Principal = Depends(require_principal),
-    session: Session = Depends(db_session),
+    session: Session = Depends(db_session, scope="function"),
 ):
     cases.withdraw(session, principal, case_id, now=utcnow())
     return RedirectResponse(f"{ctx.urls.prefix}/cases", status_code=303)
@@ -285,7 +285,7 @@ async def answer_supplement(
     task_id: str,
     ctx: PageContext = Depends(page_context),
     principal: Principal = Depends(require_principal),
-    session: Session = Depends(db_session),
+    session: Session = Depends(db_session, scope="function"),
 ):
     form = await request.form()
     case = cases.own_case(session, principal, case_id)
@@ -303,7 +303,7 @@ async def rate(
     case_id: str,
     ctx: PageContext = Depends(page_context),
     principal: Principal = Depends(require_principal),
-    session: Session = Depends(db_session),
+    session: Session = Depends(db_session, scope="function"),
 ):
     form = await request.form()
     try:
@@ -328,7 +328,7 @@ def download(
     case_id: str,
     code: str,
     principal: Principal = Depends(require_principal),
-    session: Session = Depends(db_session),
+    session: Session = Depends(db_session, scope="function"),
     ctx: PageContext = Depends(page_context),
 ):
     case = cases.own_case(session, principal, case_id)

@@ -32,7 +32,11 @@ def _categories(session: Session, ctx: PageContext) -> list[dict]:
 
 
 @router.get("/{lp}/", include_in_schema=False)
-def home(request: Request, ctx: PageContext = Depends(page_context), session: Session = Depends(db_session)):
+def home(
+    request: Request,
+    ctx: PageContext = Depends(page_context),
+    session: Session = Depends(db_session, scope="function"),
+):
     return render(
         request,
         "home.html",
@@ -75,7 +79,9 @@ def _list_page(request: Request, ctx: PageContext, session: Session, *, category
 
 @router.get("/{lp}/services", include_in_schema=False)
 def service_list(
-    request: Request, ctx: PageContext = Depends(page_context), session: Session = Depends(db_session)
+    request: Request,
+    ctx: PageContext = Depends(page_context),
+    session: Session = Depends(db_session, scope="function"),
 ):
     values = _list_page(request, ctx, session, category=None)
     return render(request, "service_list.html", ctx, category=None, **values)
@@ -86,7 +92,7 @@ def category_page(
     request: Request,
     slug: str,
     ctx: PageContext = Depends(page_context),
-    session: Session = Depends(db_session),
+    session: Session = Depends(db_session, scope="function"),
 ):
     code = catalog.SLUG_CATEGORIES.get(slug)
     if code is None:
@@ -101,7 +107,7 @@ def service_page(
     request: Request,
     slug: str,
     ctx: PageContext = Depends(page_context),
-    session: Session = Depends(db_session),
+    session: Session = Depends(db_session, scope="function"),
 ):
     service = catalog.get_service(session, slug)
     category = {
@@ -124,7 +130,9 @@ def service_page(
 
 @router.get("/{lp}/documents", include_in_schema=False)
 def document_list(
-    request: Request, ctx: PageContext = Depends(page_context), session: Session = Depends(db_session)
+    request: Request,
+    ctx: PageContext = Depends(page_context),
+    session: Session = Depends(db_session, scope="function"),
 ):
     docs = catalog.list_document_types(session, locale=ctx.locale)
     usage = catalog.document_type_usage(session)
@@ -138,7 +146,7 @@ def document_page(
     request: Request,
     key: str,
     ctx: PageContext = Depends(page_context),
-    session: Session = Depends(db_session),
+    session: Session = Depends(db_session, scope="function"),
 ):
     doc = catalog.get_document_type(session, key)
     services = catalog.services_needing(session, doc, locale=ctx.locale)

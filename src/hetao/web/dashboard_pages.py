@@ -26,7 +26,7 @@ def dashboard_page(
     request: Request,
     ctx: PageContext = Depends(page_context),
     _admin: Principal = Depends(require_admin),
-    session: Session = Depends(db_session),
+    session: Session = Depends(db_session, scope="function"),
 ):
     q = request.query_params
     today = local_date(utcnow())

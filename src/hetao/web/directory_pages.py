@@ -34,7 +34,9 @@ def map_labels(t: Translator) -> directory.MapLabels:
 
 @router.get("/{lp}/directory", include_in_schema=False)
 def directory_page(
-    request: Request, ctx: PageContext = Depends(page_context), session: Session = Depends(db_session)
+    request: Request,
+    ctx: PageContext = Depends(page_context),
+    session: Session = Depends(db_session, scope="function"),
 ):
     q = request.query_params
     filters = directory.OrganizationFilter(
@@ -78,7 +80,7 @@ def organization_page(
     request: Request,
     slug: str,
     ctx: PageContext = Depends(page_context),
-    session: Session = Depends(db_session),
+    session: Session = Depends(db_session, scope="function"),
 ):
     org = directory.get_organization(session, slug)
     children = directory.list_children(session, org, locale=ctx.locale)
@@ -105,7 +107,7 @@ def place_page(
     request: Request,
     slug: str,
     ctx: PageContext = Depends(page_context),
-    session: Session = Depends(db_session),
+    session: Session = Depends(db_session, scope="function"),
 ):
     place = directory.get_place(session, slug)
     orgs = directory.organizations_at(session, place, locale=ctx.locale)

@@ -67,7 +67,9 @@ def event_url(ctx: PageContext, slug: str, **query: object) -> str:
 
 @router.get("/{lp}/hall/events", include_in_schema=False)
 def event_list(
-    request: Request, ctx: PageContext = Depends(page_context), session: Session = Depends(db_session)
+    request: Request,
+    ctx: PageContext = Depends(page_context),
+    session: Session = Depends(db_session, scope="function"),
 ):
     upcoming = events.list_upcoming_events(session, now=utcnow())
     return render(
@@ -87,7 +89,7 @@ def event_page(
     slug: str,
     ctx: PageContext = Depends(page_context),
     principal: Principal | None = Depends(current_principal),
-    session: Session = Depends(db_session),
+    session: Session = Depends(db_session, scope="function"),
 ):
     event = events.get_event(session, slug)
     mine = events.registration_of(session, event, principal.user_id) if principal else None
@@ -118,7 +120,7 @@ def register(
     slug: str,
     ctx: PageContext = Depends(page_context),
     principal: Principal = Depends(require_principal),
-    session: Session = Depends(db_session),
+    session: Session = Depends(db_session, scope="function"),
 ):
     registration = events.register(session, principal, slug=slug, now=utcnow())
     return RedirectResponse(event_url(ctx, slug, done=registration.state), status_code=303)
@@ -129,7 +131,7 @@ def cancel(
     slug: str,
     ctx: PageContext = Depends(page_context),
     principal: Principal = Depends(require_principal),
-    session: Session = Depends(db_session),
+    session: Session = Depends(db_session, scope="function"),
 ):
     events.cancel_registration(session, principal, slug=slug, now=utcnow())
     return RedirectResponse(event_url(ctx, slug, done="cancelled"), status_code=303)
@@ -140,7 +142,7 @@ def event_ics(
     slug: str,
     ctx: PageContext = Depends(page_context),
     principal: Principal = Depends(require_principal),
-    session: Session = Depends(db_session),
+    session: Session = Depends(db_session, scope="function"),
 ):
     event = events.get_event(session, slug)
     mine = events.registration_of(session, event, principal.user_id)
@@ -159,7 +161,7 @@ def attendees_csv(
     slug: str,
     ctx: PageContext = Depends(page_context),
     principal: Principal = Depends(require_principal),
-    session: Session = Depends(db_session),
+    session: Session = Depends(db_session, scope="function"),
 ):
     event = events.get_event(session, slug)
     if not events.may_see_attendees(principal, event):
@@ -188,7 +190,7 @@ def admin_events(
     request: Request,
     ctx: PageContext = Depends(page_context),
     _admin: Principal = Depends(require_admin),
-    session: Session = Depends(db_session),
+    session: Session = Depends(db_session, scope="function"),
 ):
     rows = events.list_events(session)
     return render(
@@ -267,7 +269,7 @@ async def create_event(
     request: Request,
     ctx: PageContext = Depends(page_context),
     admin: Principal = Depends(require_admin),
-    session: Session = Depends(db_session),
+    session: Session = Depends(db_session, scope="function"),
 ):
     form = await form_values(request)
     try:
@@ -287,7 +289,7 @@ def edit_event_page(
     slug: str,
     ctx: PageContext = Depends(page_context),
     _admin: Principal = Depends(require_admin),
-    session: Session = Depends(db_session),
+    session: Session = Depends(db_session, scope="function"),
 ):
     event = events.get_event(session, slug)
     return _form_page(request, ctx, event=event, values=events.form_of(session, event))
@@ -301,7 +303,7 @@ async def edit_event(
     slug: str,
     ctx: PageContext = Depends(page_context),
     admin: Principal = Depends(require_admin),
-    session: Session = Depends(db_session),
+    session: Session = Depends(db_session, scope="function"),
 ):
     form = await form_values(request)
     event = events.get_event(session, slug)

@@ -90,7 +90,7 @@ def console(
     request: Request,
     ctx: PageContext = Depends(page_context),
     officer: Principal = Depends(require_hall_staff),
-    session: Session = Depends(db_session),
+    session: Session = Depends(db_session, scope="function"),
 ):
     q = request.query_params
     counter = _counter(session, officer, q.get("counter"))
@@ -131,7 +131,7 @@ async def call(
     request: Request,
     ctx: PageContext = Depends(page_context),
     officer: Principal = Depends(require_hall_staff),
-    session: Session = Depends(db_session),
+    session: Session = Depends(db_session, scope="function"),
 ):
     form = await request.form()
     counter = _required_counter(session, officer, str(form.get("counter", "")))
@@ -155,7 +155,7 @@ async def act(
     action: str,
     ctx: PageContext = Depends(page_context),
     officer: Principal = Depends(require_hall_staff),
-    session: Session = Depends(db_session),
+    session: Session = Depends(db_session, scope="function"),
 ):
     if action not in ACTIONS:
         raise NotFound()

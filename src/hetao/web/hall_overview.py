@@ -18,7 +18,7 @@ router = APIRouter()
 def overview(
     request: Request,
     ctx: PageContext = Depends(page_context),
-    session: Session = Depends(db_session),
+    session: Session = Depends(db_session, scope="function"),
 ):
     board = board_read(session, locale=ctx.locale, now=utcnow())
     return render(request, "hall/overview.html", ctx, queue=board.categories)

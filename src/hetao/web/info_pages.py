@@ -49,7 +49,9 @@ def admin_url(ctx: PageContext, page_id: str | None = None, **query: object) -> 
 
 @router.get("/{lp}/hall/info", include_in_schema=False)
 def info_index(
-    request: Request, ctx: PageContext = Depends(page_context), session: Session = Depends(db_session)
+    request: Request,
+    ctx: PageContext = Depends(page_context),
+    session: Session = Depends(db_session, scope="function"),
 ):
     pages = hall.list_info_pages(session)
     return render(
@@ -67,7 +69,7 @@ def info_page(
     request: Request,
     slug: str,
     ctx: PageContext = Depends(page_context),
-    session: Session = Depends(db_session),
+    session: Session = Depends(db_session, scope="function"),
 ):
     page = hall.get_info_page(session, slug)
     return render(
@@ -89,7 +91,7 @@ def admin_list(
     request: Request,
     ctx: PageContext = Depends(page_context),
     _admin: Principal = Depends(require_admin),
-    session: Session = Depends(db_session),
+    session: Session = Depends(db_session, scope="function"),
 ):
     notices = {
         "created": ctx.t.gettext("The page is created. It is not published yet."),
@@ -168,7 +170,7 @@ async def create_page(
     request: Request,
     ctx: PageContext = Depends(page_context),
     admin: Principal = Depends(require_admin),
-    session: Session = Depends(db_session),
+    session: Session = Depends(db_session, scope="function"),
 ):
     values = await form_values(request)
     if values.get("action") == "preview":
@@ -195,7 +197,7 @@ def edit_page(
     page_id: str,
     ctx: PageContext = Depends(page_context),
     _admin: Principal = Depends(require_admin),
-    session: Session = Depends(db_session),
+    session: Session = Depends(db_session, scope="function"),
 ):
     page = hall.get_info_page_by_id(session, page_id)
     notices = {
@@ -213,7 +215,7 @@ async def save_page(
     page_id: str,
     ctx: PageContext = Depends(page_context),
     admin: Principal = Depends(require_admin),
-    session: Session = Depends(db_session),
+    session: Session = Depends(db_session, scope="function"),
 ):
     page = hall.get_info_page_by_id(session, page_id)
     values = await form_values(request)
@@ -257,7 +259,7 @@ async def publish_page(
     page_id: str,
     ctx: PageContext = Depends(page_context),
     admin: Principal = Depends(require_admin),
-    session: Session = Depends(db_session),
+    session: Session = Depends(db_session, scope="function"),
 ):
     values = await form_values(request)
     published = values.get("published") == "1"

@@ -281,7 +281,7 @@ def plan_page(
     request: Request,
     slug: str,
     ctx: PageContext = Depends(page_context),
-    session: Session = Depends(db_session),
+    session: Session = Depends(db_session, scope="function"),
 ):
     journey = _journey(slug)
     answers = read_answers(request, slug)

@@ -35,7 +35,7 @@ def queue_page(
     request: Request,
     ctx: PageContext = Depends(page_context),
     officer: Principal = Depends(require_officer),
-    session: Session = Depends(db_session),
+    session: Session = Depends(db_session, scope="function"),
 ):
     q = request.query_params
     state = q.get("state") if q.get("state") in QUEUE_STATES else None
@@ -105,7 +105,7 @@ def task_page(
     task_id: str,
     ctx: PageContext = Depends(page_context),
     officer: Principal = Depends(require_officer),
-    session: Session = Depends(db_session),
+    session: Session = Depends(db_session, scope="function"),
 ):
     task = cases.officer_task(session, officer, task_id)
     if task.case.status == "draft":
@@ -130,7 +130,7 @@ async def act(
     action: str,
     ctx: PageContext = Depends(page_context),
     officer: Principal = Depends(require_officer),
-    session: Session = Depends(db_session),
+    session: Session = Depends(db_session, scope="function"),
 ):
     form = await request.form()
     try:
@@ -190,7 +190,7 @@ def download(
     task_id: str,
     code: str,
     officer: Principal = Depends(require_officer),
-    session: Session = Depends(db_session),
+    session: Session = Depends(db_session, scope="function"),
     ctx: PageContext = Depends(page_context),
 ):
     task = cases.officer_task(session, officer, task_id)

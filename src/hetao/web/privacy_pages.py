@@ -28,7 +28,7 @@ router = APIRouter(route_class=ThreadedRoute)
 def data_download(
     request: Request,
     principal: Principal = Depends(require_principal),
-    session: Session = Depends(db_session),
+    session: Session = Depends(db_session, scope="function"),
 ):
     now = utcnow()
     data = privacy.export_data(session, principal, now=now)
@@ -58,7 +58,7 @@ async def close_submit(
     request: Request,
     ctx: PageContext = Depends(page_context),
     principal: Principal = Depends(require_principal),
-    session: Session = Depends(db_session),
+    session: Session = Depends(db_session, scope="function"),
 ):
     form = await form_values(request)
     errors: dict[str, str] = {}

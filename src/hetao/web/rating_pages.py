@@ -54,7 +54,7 @@ def rate_page(
     request: Request,
     ctx: PageContext = Depends(page_context),
     principal: Principal | None = Depends(current_principal),
-    session: Session = Depends(db_session),
+    session: Session = Depends(db_session, scope="function"),
 ):
     """The rating form on a page of its own (``?kind=…&subject=…&next=…``)."""
     q = request.query_params
@@ -75,7 +75,7 @@ async def record_rating(
     request: Request,
     ctx: PageContext = Depends(page_context),
     principal: Principal | None = Depends(current_principal),
-    session: Session = Depends(db_session),
+    session: Session = Depends(db_session, scope="function"),
 ):
     values = await form_values(request)
     kind, subject_id = values.get("kind", ""), values.get("subject", "")
@@ -141,7 +141,7 @@ def followups_page(
     request: Request,
     ctx: PageContext = Depends(page_context),
     admin: Principal = Depends(require_admin),
-    session: Session = Depends(db_session),
+    session: Session = Depends(db_session, scope="function"),
 ):
     q = request.query_params
     state = q.get("state") if q.get("state") in hall.FOLLOWUP_FILTERS else None
@@ -199,7 +199,7 @@ def followup_page(
     followup_id: str,
     ctx: PageContext = Depends(page_context),
     _admin: Principal = Depends(require_admin),
-    session: Session = Depends(db_session),
+    session: Session = Depends(db_session, scope="function"),
 ):
     followup = hall.get_followup(session, followup_id)
     done = request.query_params.get("done", "")
@@ -225,7 +225,7 @@ async def followup_action(
     action: str,
     ctx: PageContext = Depends(page_context),
     admin: Principal = Depends(require_admin),
-    session: Session = Depends(db_session),
+    session: Session = Depends(db_session, scope="function"),
 ):
     values = await form_values(request)
     version, now = _version(values), utcnow()

@@ -74,7 +74,9 @@ def _first_open_day(now: datetime) -> date:
 
 @router.get("/{lp}/hall/rooms", include_in_schema=False)
 def room_list(
-    request: Request, ctx: PageContext = Depends(page_context), session: Session = Depends(db_session)
+    request: Request,
+    ctx: PageContext = Depends(page_context),
+    session: Session = Depends(db_session, scope="function"),
 ):
     return render(
         request,
@@ -119,7 +121,7 @@ def room_page(
     slug: str,
     ctx: PageContext = Depends(page_context),
     principal: Principal | None = Depends(current_principal),
-    session: Session = Depends(db_session),
+    session: Session = Depends(db_session, scope="function"),
 ):
     room = rooms.get_room(session, slug)
     try:
@@ -135,7 +137,7 @@ async def book(
     slug: str,
     ctx: PageContext = Depends(page_context),
     principal: Principal = Depends(require_principal),
-    session: Session = Depends(db_session),
+    session: Session = Depends(db_session, scope="function"),
 ):
     room = rooms.get_room(session, slug)
     form = await form_values(request)
@@ -166,7 +168,7 @@ def my_bookings(
     request: Request,
     ctx: PageContext = Depends(page_context),
     principal: Principal = Depends(require_principal),
-    session: Session = Depends(db_session),
+    session: Session = Depends(db_session, scope="function"),
 ):
     now = utcnow()
     return render(
@@ -191,7 +193,7 @@ def cancel(
     booking_id: str,
     ctx: PageContext = Depends(page_context),
     principal: Principal = Depends(require_principal),
-    session: Session = Depends(db_session),
+    session: Session = Depends(db_session, scope="function"),
 ):
     rooms.cancel_booking(session, principal, booking_id, now=utcnow())
     return RedirectResponse(
@@ -204,7 +206,7 @@ def booking_ics(
     booking_id: str,
     ctx: PageContext = Depends(page_context),
     principal: Principal = Depends(require_principal),
-    session: Session = Depends(db_session),
+    session: Session = Depends(db_session, scope="function"),
 ):
     booking = rooms.own_booking(session, principal, booking_id)
     if booking.state != "confirmed":
@@ -255,7 +257,7 @@ def admin_rooms(
     request: Request,
     ctx: PageContext = Depends(page_context),
     _admin: Principal = Depends(require_admin),
-    session: Session = Depends(db_session),
+    session: Session = Depends(db_session, scope="function"),
 ):
     return _admin_page(request, ctx, session, notice=_notice(ctx, request))
 
@@ -277,7 +279,7 @@ async def approve(
     booking_id: str,
     ctx: PageContext = Depends(page_context),
     admin: Principal = Depends(require_admin),
-    session: Session = Depends(db_session),
+    session: Session = Depends(db_session, scope="function"),
 ):
     form = await form_values(request)
     rooms.approve_booking(session, admin, booking_id, version=_version(form), now=utcnow())
@@ -296,7 +298,7 @@ async def reject(
     booking_id: str,
     ctx: PageContext = Depends(page_context),
     admin: Principal = Depends(require_admin),
-    session: Session = Depends(db_session),
+    session: Session = Depends(db_session, scope="function"),
 ):
     form = await form_values(request)
     try:

@@ -30,7 +30,9 @@ def highlight(text: str, spans: list[tuple[int, int]]) -> Markup:
 
 @router.get("/{lp}/search", include_in_schema=False)
 def search_page(
-    request: Request, ctx: PageContext = Depends(page_context), session: Session = Depends(db_session)
+    request: Request,
+    ctx: PageContext = Depends(page_context),
+    session: Session = Depends(db_session, scope="function"),
 ):
     q = (request.query_params.get("q") or "").strip()
     category = request.query_params.get("category") or None

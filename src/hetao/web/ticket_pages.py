@@ -57,7 +57,7 @@ async def take(
     request: Request,
     ctx: PageContext = Depends(page_context),
     principal: Principal | None = Depends(current_principal),
-    session: Session = Depends(db_session),
+    session: Session = Depends(db_session, scope="function"),
 ):
     form = await request.form()
     lane = hall.Lane.priority if form.get("priority") == "1" else hall.Lane.walk_in
@@ -85,7 +85,7 @@ async def check_in(
     request: Request,
     ctx: PageContext = Depends(page_context),
     principal: Principal | None = Depends(current_principal),
-    session: Session = Depends(db_session),
+    session: Session = Depends(db_session, scope="function"),
 ):
     """An appointment holder arrives: the appointment is checked in and a ticket of the appointment
     lane is given, in one transaction."""
@@ -112,7 +112,7 @@ def ticket_page(
     request: Request,
     token: str,
     ctx: PageContext = Depends(page_context),
-    session: Session = Depends(db_session),
+    session: Session = Depends(db_session, scope="function"),
 ):
     ticket = hall.get_ticket_by_token(session, token)
     now = utcnow()
