@@ -35,8 +35,6 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import lru_cache
 
-from pypinyin import Style, lazy_pinyin, pinyin
-
 from hetao.core.script import to_simplified, to_traditional_hk
 from hetao.search.text.normalize import Analyzed
 from hetao.search.text.segment import (
@@ -74,6 +72,8 @@ def _toneless(syllable: str) -> str:
 @lru_cache(maxsize=16384)
 def _readings(char: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
     """(toned, toneless) readings of one character, every heteronym."""
+    from pypinyin import Style, pinyin  # imported on first use: its phrase tables take ~0.4 s to load
+
     toned = tuple(
         dict.fromkeys(pinyin(char, style=Style.TONE3, heteronym=True, neutral_tone_with_five=True)[0])
     )
@@ -245,6 +245,8 @@ class Vocabulary:
         return index
 
     def _build_chinese(self) -> _ChineseIndex:
+        from pypinyin import Style, lazy_pinyin
+
         by_reading: dict[tuple[str, ...], list[str]] = defaultdict(list)
         by_mask: dict[str, list[tuple[str, int]]] = defaultdict(list)
         toned: dict[str, tuple[str, ...]] = {}
