@@ -55,11 +55,9 @@ class Candidates:
     analyzed: Analyzed
     lexical: list[tuple[int, float]]  # BM25 over all weighted fields
     names: list[tuple[int, float]]  # BM25 over names only
-    semantic: list[tuple[int, float]]  # SearchIndex.semantic_scores
-
-
-def semantic_scoring(params: RankingParams) -> dict[str, float]:
-    return {"temperature": params.sem_temperature, "centroid": params.sem_centroid}
+    semantic: list[tuple[int, float]]  # SearchIndex.scores (ranking scores)
+    #: the best raw semantic score (SearchIndex.semantic_scores), the no-match verdict's evidence
+    best_raw: float = 0.0
 
 
 def candidates(
@@ -71,23 +69,25 @@ def candidates(
     use_semantic: bool = True,
     embed_text: str = DEFAULT_PARAMS.embed_text,
     params: RankingParams = DEFAULT_PARAMS,
-    doc_scores: np.ndarray | None = None,
+    doc_scores: tuple[np.ndarray, np.ndarray] | None = None,
 ) -> Candidates:
     """The analysed query and the candidate lists of each ranker (best first). ``doc_scores``: the
-    documents' semantic scores when the caller has them already (``SearchIndex.semantic_scores``)."""
+    documents' (ranking, raw) semantic scores when the caller has them already (``SearchIndex.scores``)."""
     analyzed = analyze_query(text, index.vocabulary)
     terms = expand(analyzed.tokens, analyzed.canonical)
     lexical = index.bm25.top(terms, depth)
     names = index.names.top(terms, depth) if index.names is not None else []
     semantic: list[tuple[int, float]] = []
-    if doc_scores is not None:
-        semantic = index.top_semantic(doc_scores, depth)
-    elif use_semantic and index.backend is not None and index.has_vector.any():
+    best_raw = 0.0
+    if doc_scores is None and use_semantic and index.backend is not None and index.has_vector.any():
         if query_vector is None:
             source = analyzed.canonical if embed_text == "canonical" else analyzed.original
             query_vector = index.backend.embed_queries([source])[0]
-        semantic = index.semantic(query_vector, depth, **semantic_scoring(params))
-    return Candidates(analyzed, lexical, names, semantic)
+        doc_scores = index.scores(query_vector, params)
+    if doc_scores is not None:
+        semantic = index.top_semantic(doc_scores[0], depth)
+        best_raw = float(doc_scores[1].max()) if len(doc_scores[1]) else 0.0
+    return Candidates(analyzed, lexical, names, semantic, best_raw)
 
 
 def fuse(index: SearchIndex, cands: Candidates, params: RankingParams = DEFAULT_PARAMS) -> Ranking:
@@ -111,7 +111,7 @@ def fuse(index: SearchIndex, cands: Candidates, params: RankingParams = DEFAULT_
     hits = sorted(fused.values(), key=lambda h: (-h.score, h.position))
     for hit in hits[:10]:
         hit.coverage = index.bm25.matched_weight(terms, hit.position)
-    best_sem = semantic[0][1] if semantic else 0.0
+    best_sem = cands.best_raw if semantic else 0.0
     best_cov = max((h.coverage for h in hits[:10]), default=0.0)
     if semantic:
         threshold = semantic_threshold(params, analyzed.variety)
@@ -157,22 +157,27 @@ def rank_question(
     if len(pieces) < 2:
         return rank(index, text, params=params, use_semantic=use_semantic)
     parts: list[Ranking] = []
-    whole_scores = None
+    combined: tuple[np.ndarray, np.ndarray] | None = None
     vectors = index.backend.embed_queries(pieces) if semantic_on else [None] * len(pieces)
     for piece, vector in zip(pieces, vectors, strict=True):
-        scores = index.semantic_scores(vector, **semantic_scoring(params)) if semantic_on else None
+        scores = index.scores(vector, params) if semantic_on else None
         cands = candidates(
             index, piece, depth=params.depth, params=params, use_semantic=False, doc_scores=scores
         )
         parts.append(fuse(index, cands, params))
         if scores is not None:
-            whole_scores = scores if whole_scores is None else np.maximum(whole_scores, scores)
+            combined = (
+                scores
+                if combined is None
+                else (np.maximum(combined[0], scores[0]), np.maximum(combined[1], scores[1]))
+            )
     terms = expand(analyzed.tokens, analyzed.canonical)
     cands = Candidates(
         analyzed,
         index.bm25.top(terms, params.depth),
         index.names.top(terms, params.depth) if index.names is not None else [],
-        index.top_semantic(whole_scores, params.depth) if whole_scores is not None else [],
+        index.top_semantic(combined[0], params.depth) if combined is not None else [],
+        float(combined[1].max()) if combined is not None and len(combined[1]) else 0.0,
     )
     whole = fuse(index, cands, params)
     confident_parts = [p for p in parts if p.confident and p.hits]

@@ -179,12 +179,11 @@ def tune(
     index: SearchIndex, queries: list[Query], *, max_false_no_match: float = 0.03
 ) -> tuple[RankingParams, Report]:
     """Grid search on ``queries`` (pass the tuning split, and judge the result on the held-out one).
-    First the fusion weights, maximising recall@5 + MRR@10 of single-intent ranking (cached candidate
-    lists, no-match ignored); then the no-match thresholds per query variety, maximising no-answer
+    First the semantic ranking's temperature and centroid weight with the fusion weights, maximising
+    recall@5 + MRR@10 of single-intent ranking (cached candidate lists, no-match ignored); then the no-match thresholds per query variety, maximising no-answer
     recall with at most ``max_false_no_match`` of answerable questions flagged."""
-    cached = [(q, candidates(index, q.q, depth=DEFAULT_PARAMS.depth)) for q in queries]
 
-    def run(params: RankingParams, *, no_match: bool) -> Report:
+    def run(params: RankingParams, cached, *, no_match: bool) -> Report:
         report = Report("tuning")
         for q, cands in cached:
             if not no_match and q.kind == "none":
@@ -194,16 +193,19 @@ def tune(
             _record(report, q, keys, no_match and not ranking.confident, None)
         return report
 
-    best: tuple[float, RankingParams] | None = None
-    for rrf_k, w_name, w_sem, w_org in itertools.product(
-        (5.0, 10.0, 20.0), (0.0, 0.5), (1.0, 2.0, 3.0), (0.6, 1.0)
-    ):
-        params = replace(DEFAULT_PARAMS, rrf_k=rrf_k, w_name=w_name, w_sem=w_sem, w_org=w_org)
-        _r1, r5, mrr = run(params, no_match=False).overall.row()
-        if best is None or r5 + mrr > best[0] + 1e-9:
-            best = (r5 + mrr, params)
+    best: tuple[float, RankingParams, list] | None = None
+    for rank_temperature, rank_centroid in itertools.product((0.03, 0.05, 0.1), (1.0, 2.0)):
+        scoring = replace(DEFAULT_PARAMS, rank_temperature=rank_temperature, rank_centroid=rank_centroid)
+        cached = [(q, candidates(index, q.q, depth=scoring.depth, params=scoring)) for q in queries]
+        for rrf_k, w_name, w_sem, w_org in itertools.product(
+            (5.0, 10.0, 20.0), (0.0, 0.5), (1.0, 2.0, 3.0), (0.6, 1.0)
+        ):
+            params = replace(scoring, rrf_k=rrf_k, w_name=w_name, w_sem=w_sem, w_org=w_org)
+            _r1, r5, mrr = run(params, cached, no_match=False).overall.row()
+            if best is None or r5 + mrr > best[0] + 1e-9:
+                best = (r5 + mrr, params, cached)
     assert best is not None
-    ranking_params = best[1]
+    ranking_params, cached = best[1], best[2]
 
     # The no-match verdict depends only on each question's variety, best semantic score and best
     # coverage under the chosen ranking: decide the whole grid on those arrays.
@@ -236,7 +238,7 @@ def tune(
                     ),
                 )
     assert chosen is not None
-    return chosen[1], run(chosen[1], no_match=True)
+    return chosen[1], run(chosen[1], cached, no_match=True)
 
 
 def format_report(reports: list[Report]) -> str:

@@ -22,7 +22,7 @@ from hetao.search.backends import EmbeddingBackend, get_backend
 from hetao.search.bm25 import BM25Index
 from hetao.search.documents import FIELD_WEIGHTS, SearchDocument, build_documents
 from hetao.search.models import SearchEmbedding, SearchTerms
-from hetao.search.params import DEFAULT_PARAMS
+from hetao.search.params import DEFAULT_PARAMS, RankingParams
 from hetao.search.text import Vocabulary, analyze
 from hetao.search.text.fingerprint import analyzer_fingerprint
 
@@ -57,26 +57,21 @@ class SearchIndex:
             return []
         return [int(i) for i in np.flatnonzero(~self.has_vector & (self.counts > 0))]
 
-    def semantic_scores(
-        self,
-        query_vector: np.ndarray,
-        *,
-        temperature: float = DEFAULT_PARAMS.sem_temperature,
-        centroid: float = DEFAULT_PARAMS.sem_centroid,
+    #: the catalogue's mean direction, removed before ranking (see ``Centring``); None without vectors
+    centring: Centring | None = None
+
+    def _doc_scores(
+        self, passage_scores: np.ndarray, centroid_scores: np.ndarray, temperature: float, centroid: float
     ) -> np.ndarray:
-        """Each document's similarity to the query (-1 where it has no vector): a soft maximum over its
-        passages' cosine similarities, ``t·log Σ exp(cos/t)`` (a document with several passages on the
-        question beats one with a single lucky sentence), plus ``centroid`` times the cosine of its
-        centroid (the document as a whole), divided by ``1 + centroid``. ``temperature`` 0 is the plain
-        maximum."""
+        """Each document's score from its passages' and its centroid's similarities (-1 where it has no
+        vector): a soft maximum over its passages, ``t·log Σ exp(cos/t)`` (a document with several
+        passages on the question beats one with a single lucky sentence), plus ``centroid`` times its
+        centroid's similarity (the document as a whole), divided by ``1 + centroid``. ``temperature`` 0
+        is the plain maximum; a document of one passage scores that passage."""
         doc_scores = np.full(len(self.documents), -1.0, dtype=np.float32)
-        if self.vectors is None or not self.has_vector.any():
-            return doc_scores
-        passage_scores = self.vectors @ query_vector
         present = np.flatnonzero(self.counts > 0)
         starts = self.starts[present]
         best = np.maximum.reduceat(passage_scores, starts)
-        # A document of one passage scores its cosine: its soft maximum and centroid are that passage.
         several = np.flatnonzero(self.counts[present] > 1)
         if len(several):
             counts = self.counts[present]
@@ -84,14 +79,54 @@ class SearchIndex:
                 spread = np.repeat(best, counts)
                 soft = np.add.reduceat(np.exp((passage_scores - spread) / temperature), starts)
                 best = best + temperature * np.log(soft)
-            if centroid > 0 and self.centroids is not None:
+            if centroid > 0:
                 rows = present[several]
-                best[several] = (best[several] + centroid * (self.centroids[rows] @ query_vector)) / (
-                    1 + centroid
-                )
+                best[several] = (best[several] + centroid * centroid_scores[rows]) / (1 + centroid)
         doc_scores[present] = best
         doc_scores[~self.has_vector] = -1.0
         return doc_scores
+
+    def semantic_scores(
+        self,
+        query_vector: np.ndarray,
+        *,
+        temperature: float = DEFAULT_PARAMS.sem_temperature,
+        centroid: float = DEFAULT_PARAMS.sem_centroid,
+    ) -> np.ndarray:
+        """Each document's cosine similarity to the query (``_doc_scores`` of the raw vectors): the
+        evidence of the no-match verdict, whose thresholds are on this scale."""
+        if self.vectors is None or not self.has_vector.any():
+            return np.full(len(self.documents), -1.0, dtype=np.float32)
+        centroid_scores = (
+            self.centroids @ query_vector if self.centroids is not None and centroid > 0 else None
+        )
+        return self._doc_scores(self.vectors @ query_vector, centroid_scores, temperature, centroid)
+
+    def scores(
+        self, query_vector: np.ndarray, params: RankingParams = DEFAULT_PARAMS
+    ) -> tuple[np.ndarray, np.ndarray]:
+        """(ranking scores, raw scores) of every document, from one pass over the passages. The
+        ranking scores are similarities after removing the catalogue's mean direction (``Centring``),
+        the raw ones are ``semantic_scores``; without a centring both are the raw ones."""
+        none = np.full(len(self.documents), -1.0, dtype=np.float32)
+        if self.vectors is None or not self.has_vector.any():
+            return none, none
+        raw_passages = self.vectors @ query_vector
+        raw_centroids = self.centroids @ query_vector if self.centroids is not None else None
+        raw = self._doc_scores(raw_passages, raw_centroids, params.sem_temperature, params.sem_centroid)
+        c = self.centring
+        if c is None or not params.rank_centring:
+            return raw, raw
+        q_mean = float(query_vector @ c.mean)
+        q_norm = float(np.sqrt(max(1.0 - 2.0 * q_mean + c.mean_sq, 1e-12)))
+        passages = (raw_passages - c.passage_mean - q_mean + c.mean_sq) / (q_norm * c.passage_norm)
+        centroids = None
+        if raw_centroids is not None:
+            centroids = (raw_centroids * c.doc_length - c.doc_mean - q_mean + c.mean_sq) / (
+                q_norm * c.doc_norm
+            )
+        ranking = self._doc_scores(passages, centroids, params.rank_temperature, params.rank_centroid)
+        return ranking, raw
 
     def top_semantic(self, doc_scores: np.ndarray, k: int) -> list[tuple[int, float]]:
         if not self.has_vector.any():
@@ -101,11 +136,20 @@ class SearchIndex:
         cand = cand[np.argsort(-doc_scores[cand], kind="stable")]
         return [(int(i), float(doc_scores[i])) for i in cand if self.has_vector[i]]
 
-    def semantic(self, query_vector: np.ndarray, k: int, **scoring) -> list[tuple[int, float]]:
-        """Documents by their similarity to the query (``semantic_scores``), best first."""
+    def recentre(self) -> None:
+        """Compute the centring from the vectors present (at build, and when the background embedding
+        has finished a run); replaced in one assignment, so a concurrent search sees the old or the
+        new one, never a mixture."""
         if self.vectors is None or not self.has_vector.any():
-            return []
-        return self.top_semantic(self.semantic_scores(query_vector, **scoring), k)
+            self.centring = None
+            return
+        rows = np.concatenate(
+            [
+                np.arange(self.starts[i], self.starts[i] + self.counts[i])
+                for i in np.flatnonzero(self.has_vector)
+            ]
+        )
+        self.centring = Centring.of(self.vectors, rows, self.starts, self.counts)
 
     def set_vectors(self, i: int, matrix: np.ndarray) -> None:
         if self.vectors is not None and len(matrix) == self.counts[i]:
@@ -114,6 +158,61 @@ class SearchIndex:
             self.has_vector[i] = True
             if self.centroids is not None:
                 self.centroids[i] = _centroid(matrix)
+            if self.centring is not None:
+                self.centring.update(self.vectors, start, len(matrix), i)
+
+
+@dataclass
+class Centring:
+    """The mean μ of all passage vectors, and what scoring needs to compare vectors after removing it.
+
+    The model's vectors of public-service texts share one strong direction (every cosine lies between
+    about 0.8 and 0.9), so differences that tell one item from another are a small part of each
+    cosine. Removing the catalogue's own mean direction spreads them out: recall@5 0.932 → 0.946 and
+    paraphrases 0.75 → 0.81 on the labelled set, ranking alone (ADR 0004). With unit vectors q and p,
+    cos(q − μ, p − μ) = (q·p − q·μ − p·μ + μ·μ) / (|q − μ| |p − μ|): one product with the raw matrix
+    gives both the raw and the centred similarities. A document's centroid is centred the same way
+    (its passages' mean m: (q·m − q·μ − m·μ + μ·μ) / (|q − μ| |m − μ|))."""
+
+    mean: np.ndarray
+    mean_sq: float
+    passage_mean: np.ndarray  # p·μ per passage row
+    passage_norm: np.ndarray  # |p − μ| per passage row
+    doc_length: np.ndarray  # |m| per document (the raw centroid is m / |m|)
+    doc_mean: np.ndarray  # m·μ per document
+    doc_norm: np.ndarray  # |m − μ| per document
+
+    @classmethod
+    def of(cls, vectors: np.ndarray, rows: np.ndarray, starts: np.ndarray, counts: np.ndarray) -> Centring:
+        mean = vectors[rows].mean(axis=0).astype(np.float32)
+        mean_sq = float(mean @ mean)
+        passage_mean = (vectors @ mean).astype(np.float32)
+        passage_norm = np.sqrt(np.maximum(1.0 - 2.0 * passage_mean + mean_sq, 1e-12)).astype(np.float32)
+        n = len(starts)
+        centring = cls(
+            mean,
+            mean_sq,
+            passage_mean,
+            passage_norm,
+            np.ones(n, dtype=np.float32),
+            np.zeros(n, dtype=np.float32),
+            np.ones(n, dtype=np.float32),
+        )
+        for i in range(n):
+            if counts[i]:
+                centring.update(vectors, int(starts[i]), int(counts[i]), i)
+        return centring
+
+    def update(self, vectors: np.ndarray, start: int, count: int, doc: int) -> None:
+        """Bring the rows of one document's passages (``vectors[start:start + count]``) up to date."""
+        block = vectors[start : start + count]
+        dots = block @ self.mean
+        self.passage_mean[start : start + count] = dots
+        self.passage_norm[start : start + count] = np.sqrt(np.maximum(1.0 - 2.0 * dots + self.mean_sq, 1e-12))
+        m = block.mean(axis=0)
+        self.doc_length[doc] = max(float(np.linalg.norm(m)), 1e-12)
+        self.doc_mean[doc] = float(m @ self.mean)
+        self.doc_norm[doc] = max(float(np.linalg.norm(m - self.mean)), 1e-6)
 
 
 def _centroid(matrix: np.ndarray) -> np.ndarray:
@@ -203,7 +302,7 @@ def build_index(
         centroids = np.zeros((len(docs), vectors.shape[1]), dtype=np.float32)
         for i in np.flatnonzero(has_vector):
             centroids[i] = _centroid(vectors[starts[i] : starts[i] + counts[i]])
-    return SearchIndex(
+    index = SearchIndex(
         token,
         backend,
         docs,
@@ -217,6 +316,8 @@ def build_index(
         centroids,
         pending_terms=pending,
     )
+    index.recentre()
+    return index
 
 
 def store_terms(factory: sessionmaker, index: SearchIndex) -> int:
@@ -322,6 +423,8 @@ def compute_missing_vectors(factory: sessionmaker, index: SearchIndex, *, batch:
         for i, matrix in zip(positions, matrices, strict=True):
             index.set_vectors(i, matrix)
         done += len(positions)
+    if done:
+        index.recentre()  # the mean of the vectors now present
     return done
 
 

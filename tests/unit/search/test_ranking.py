@@ -3,6 +3,8 @@ variety behind no-match thresholds, and the embedding memo."""
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import numpy as np
 import pytest
 
@@ -90,6 +92,72 @@ def test_documents_without_vectors_score_minus_one():
     index = _index([np.stack([_unit(1, 0)]), np.stack([_unit(0, 1), _unit(1, 1)])])
     index.has_vector[1] = False
     assert index.semantic_scores(_unit(1, 0))[1] == -1.0
+
+
+def _random_index(seed: int, per_doc: list[int], dim: int = 8) -> tuple[SearchIndex, list[np.ndarray]]:
+    rng = np.random.default_rng(seed)
+    shared = rng.standard_normal(dim)  # a strong common direction, as the model's vectors have
+    blocks = []
+    for n in per_doc:
+        block = rng.standard_normal((n, dim)) * 0.3 + shared
+        blocks.append((block / np.linalg.norm(block, axis=1, keepdims=True)).astype(np.float32))
+    index = _index(blocks)
+    index.recentre()
+    return index, blocks
+
+
+def _cos(a: np.ndarray, b: np.ndarray) -> float:
+    return float(a @ b / (np.linalg.norm(a) * np.linalg.norm(b)))
+
+
+def test_ranking_scores_are_cosines_after_removing_the_catalogues_mean():
+    index, blocks = _random_index(1, [1, 1, 1, 1, 1])
+    mean = np.concatenate(blocks).mean(axis=0)
+    query = _unit(*np.random.default_rng(2).standard_normal(8))
+    params = replace(DEFAULT_PARAMS, rank_temperature=0, rank_centroid=0)
+    ranking, raw = index.scores(query, params)
+    for i, block in enumerate(blocks):
+        assert ranking[i] == pytest.approx(_cos(query - mean, block[0] - mean), abs=1e-5)
+        assert raw[i] == pytest.approx(float(block[0] @ query), abs=1e-5)
+    assert np.array_equal(raw, index.semantic_scores(query))
+
+
+def test_a_documents_centred_centroid_is_its_passages_mean_less_the_catalogues():
+    index, blocks = _random_index(3, [3, 2, 4])
+    mean = np.concatenate(blocks).mean(axis=0)
+    query = _unit(*np.random.default_rng(4).standard_normal(8))
+    # centroid weight only: temperature 0 and a huge centroid weight leave (almost) the centroid term
+    params = replace(DEFAULT_PARAMS, rank_temperature=0, rank_centroid=1e6)
+    ranking, _raw = index.scores(query, params)
+    for i, block in enumerate(blocks):
+        assert ranking[i] == pytest.approx(_cos(query - mean, block.mean(axis=0) - mean), abs=1e-4)
+
+
+def test_without_a_centring_the_ranking_is_the_raw_scores():
+    index, _blocks = _random_index(5, [2, 3])
+    query = _unit(*np.random.default_rng(6).standard_normal(8))
+    off = index.scores(query, replace(DEFAULT_PARAMS, rank_centring=False))
+    assert np.array_equal(off[0], off[1])
+    index.centring = None
+    assert np.array_equal(index.scores(query)[0], index.scores(query)[1])
+
+
+def test_vectors_set_later_are_centred_with_the_current_mean():
+    index, blocks = _random_index(7, [2, 2, 3])
+    index.has_vector[2] = False
+    index.recentre()  # the mean of the first two documents only
+    fresh = blocks[2][::-1].copy()  # new vectors for the third document
+    index.set_vectors(2, fresh)
+    rebuilt, _ = _random_index(7, [2, 2, 3])
+    rebuilt.vectors[-3:] = fresh
+    rebuilt.centring = None
+    rebuilt.has_vector[2] = False
+    rebuilt.recentre()
+    rebuilt.has_vector[2] = True
+    rebuilt.centring.update(rebuilt.vectors, 4, 3, 2)
+    query = _unit(*np.random.default_rng(8).standard_normal(8))
+    assert np.allclose(index.scores(query)[0], rebuilt.scores(query)[0], atol=1e-6)
+    assert index.scores(query)[0][2] > -1.0
 
 
 # --- intents ------------------------------------------------------------------------------------------
