@@ -21,7 +21,9 @@ Three runs per server, one after the other:
 - ``mix-sat``: the same mix closed-loop, no think time: the saturated throughput. With ``--think 0``
   the ``mix`` run is already that, and ``mix-sat`` is left out.
 - ``item``: item pages only (``/{lp}/services/{slug}``: a random service in a random one of the three
-  locales), closed-loop, to compare with the bare endpoint (always closed-loop).
+  locales), closed-loop, to compare with the bare endpoint (always closed-loop). Before it every
+  item page is asked for twice over new connections: the figure is the steady state between
+  catalogue edits, when the page cache holds them (a page's first request after an edit renders it).
 
 Printed: requests/s, p50/p99 and errors per scenario and overall, and the ratios (item pages and the
 saturated mix vs the bare endpoint, 2 workers vs 1).
@@ -221,6 +223,22 @@ def _service_slugs(base: str) -> list[str]:
         page += 1
 
 
+def prime(base: str, paths: list[str], connections: int = 20) -> None:
+    """Ask for each of ``paths`` once, over ``connections`` new connections (so that with several
+    workers each is likely to see most of them)."""
+    queue = list(paths)
+
+    async def worker():
+        async with httpx.AsyncClient(base_url=base, timeout=30) as client:
+            while queue:
+                await client.get(queue.pop())
+
+    async def main():
+        await asyncio.gather(*(worker() for _ in range(connections)))
+
+    asyncio.run(main())
+
+
 def measure(label, cmd, env, ready_path, runs, users, duration):
     """Start the server, warm it up, then do each of ``runs`` = [(name, scenarios, think), ...]."""
     port = _free_port()
@@ -233,6 +251,9 @@ def measure(label, cmd, env, ready_path, runs, users, duration):
             SLUGS.extend(_service_slugs(base))
         run_load(base, runs[0][1], users, min(3.0, duration))  # warm-up (caches, index, pools)
         for name, scenarios, think in runs:
+            if name == "item":  # the steady state between catalogue edits: every page cached once
+                for _ in range(2):
+                    prime(base, [f"/{p}/services/{slug}" for p in PREFIXES for slug in SLUGS])
             stats, elapsed = run_load(base, scenarios, users, duration, think)
             results.append((f"{label} {name}", stats, elapsed))
             print(f"measured {label} {name}", file=sys.stderr)
