@@ -1,15 +1,32 @@
 """Load test: a realistic mix of 50 concurrent users against a running site, beside a bare endpoint.
 
     PYTHONPATH=src:. .venv/bin/python bench/load.py [--users 50] [--duration 20] [--workers 1 2]
-        [--backends sqlite postgresql] [--pg-admin-url postgresql+psycopg://postgres@127.0.0.1:5432/postgres]
+        [--think 2] [--backends sqlite postgresql]
+        [--pg-admin-url postgresql+psycopg://postgres@127.0.0.1:5432/postgres]
 
 For each backend (a scratch SQLite file; a scratch database created in the PostgreSQL server and
 dropped afterwards — the server itself is never restarted) and each worker count it starts
 ``hetao serve --workers N`` in a subprocess, and a bare FastAPI app (``bare`` below, one tiny JSON
 endpoint) under ``uvicorn --workers N`` the same way, then runs the users for a fixed time. Each user
 repeatedly picks a scenario: browse pages 60 %, search 25 %, book and take tickets 10 %, submit
-applications (answer a journey's questions through its forms) 5 %. Printed: requests/s, p50/p99 and
-errors per scenario and overall, and the ratios (site vs bare endpoint, 2 workers vs 1).
+applications (answer a journey's questions through its forms) 5 %.
+
+Three runs per server, one after the other:
+
+- ``mix``: the users pause between scenarios for a think time drawn from an exponential
+  distribution of mean ``--think`` seconds (2 by default: a person reads a page before the next
+  click; exponential, so arrivals are close to a Poisson stream, bursts included). The latency
+  target is about this run: with no think time 50 users keep exactly 50 requests in flight, and p99
+  is then about users / throughput whatever the site does.
+- ``mix-sat``: the same mix closed-loop, no think time: the saturated throughput. With ``--think 0``
+  the ``mix`` run is already that, and ``mix-sat`` is left out.
+- ``item``: item pages only (``/{lp}/services/{slug}``: a random service in a random one of the three
+  locales), closed-loop, to compare with the bare endpoint (always closed-loop). Before it every
+  item page is asked for twice over new connections: the figure is the steady state between
+  catalogue edits, when the page cache holds them (a page's first request after an edit renders it).
+
+Printed: requests/s, p50/p99 and errors per scenario and overall, and the ratios (item pages and the
+saturated mix vs the bare endpoint, 2 workers vs 1).
 
 The load generator is asyncio + httpx (already a test dependency), not locust: one small file with
 no new dependency, and its client cost is the same for the site and the bare endpoint, so ratios are
@@ -56,6 +73,10 @@ BROWSE = [
 ]
 SEARCHES = ["居住证", "駕駛執照", "company registration", "稅務", "social insurance", "签注", "visa", "公司"]
 MIX = [("browse", 60), ("search", 25), ("ticket", 10), ("apply", 5)]
+ITEM = [("item", 1)]
+PREFIXES = ["zh-hant", "zh-hans", "en"]
+#: Service slugs of the ``item`` scenario (read from the running site's API before the runs).
+SLUGS: list[str] = []
 
 
 def _free_port() -> int:
@@ -113,6 +134,8 @@ class Stats:
 async def _scenario(name: str, client: httpx.AsyncClient, stats: Stats, rnd: random.Random) -> None:
     if name == "bare":
         await stats.get(client, name, "/ping")
+    elif name == "item":
+        await stats.get(client, name, f"/{rnd.choice(PREFIXES)}/services/{rnd.choice(SLUGS)}")
     elif name == "browse":
         await stats.get(client, name, rnd.choice(BROWSE))
     elif name == "search":
@@ -137,20 +160,24 @@ async def _scenario(name: str, client: httpx.AsyncClient, stats: Stats, rnd: ran
                 page = await stats.get(client, name, page.headers["location"])
 
 
-async def _user(base, scenarios, stats, until, seed):
+async def _user(base, scenarios, stats, until, seed, think):
     rnd = random.Random(seed)
     names, weights = zip(*scenarios, strict=True)
     async with httpx.AsyncClient(base_url=base, timeout=30, follow_redirects=False) as client:
+        if think:  # users arrive spread over a think time, not all in the first millisecond
+            await asyncio.sleep(rnd.uniform(0, think))
         while time.monotonic() < until:
             await _scenario(rnd.choices(names, weights)[0], client, stats, rnd)
+            if think:
+                await asyncio.sleep(min(rnd.expovariate(1 / think), max(0.0, until - time.monotonic())))
 
 
-def run_load(base: str, scenarios, users: int, duration: float) -> tuple[Stats, float]:
+def run_load(base: str, scenarios, users: int, duration: float, think: float = 0) -> tuple[Stats, float]:
     stats = Stats()
 
     async def main():
         until = time.monotonic() + duration
-        await asyncio.gather(*(_user(base, scenarios, stats, until, n) for n in range(users)))
+        await asyncio.gather(*(_user(base, scenarios, stats, until, n, think) for n in range(users)))
 
     t0 = time.monotonic()
     asyncio.run(main())
@@ -186,32 +213,68 @@ def _stop(proc: subprocess.Popen) -> None:
         proc.wait()
 
 
-def measure(label, cmd, env, ready_path, scenarios, users, duration):
+def _service_slugs(base: str) -> list[str]:
+    slugs, page = [], 1
+    while True:
+        body = httpx.get(f"{base}/api/v1/services", params={"per_page": 100, "page": page}, timeout=30).json()
+        slugs += [item["slug"] for item in body["items"]]
+        if page >= body["pages"]:
+            return slugs
+        page += 1
+
+
+def prime(base: str, paths: list[str], connections: int = 20) -> None:
+    """Ask for each of ``paths`` once, over ``connections`` new connections (so that with several
+    workers each is likely to see most of them)."""
+    queue = list(paths)
+
+    async def worker():
+        async with httpx.AsyncClient(base_url=base, timeout=30) as client:
+            while queue:
+                await client.get(queue.pop())
+
+    async def main():
+        await asyncio.gather(*(worker() for _ in range(connections)))
+
+    asyncio.run(main())
+
+
+def measure(label, cmd, env, ready_path, runs, users, duration):
+    """Start the server, warm it up, then do each of ``runs`` = [(name, scenarios, think), ...]."""
     port = _free_port()
     proc = _start([*cmd, "--port", str(port)], env)
     base = f"http://127.0.0.1:{port}"
+    results = []
     try:
         _wait(base, ready_path, proc)
-        run_load(base, scenarios, users, min(3.0, duration))  # warm-up (caches, index, pools)
-        stats, elapsed = run_load(base, scenarios, users, duration)
+        if any(name == "item" for name, _, _ in runs) and not SLUGS:
+            SLUGS.extend(_service_slugs(base))
+        run_load(base, runs[0][1], users, min(3.0, duration))  # warm-up (caches, index, pools)
+        for name, scenarios, think in runs:
+            if name == "item":  # the steady state between catalogue edits: every page cached once
+                for _ in range(2):
+                    prime(base, [f"/{p}/services/{slug}" for p in PREFIXES for slug in SLUGS])
+            stats, elapsed = run_load(base, scenarios, users, duration, think)
+            results.append((f"{label} {name}", stats, elapsed))
+            print(f"measured {label} {name}", file=sys.stderr)
     finally:
         _stop(proc)
-    return label, stats, elapsed
+    return results
 
 
 def _row(label, scenario, times, errors, elapsed):
     n = len(times)
     if not n:
-        return f"{label:<22} {scenario:<8} {'-':>8} {'-':>8} {'-':>8} {errors:>7}", 0.0
+        return f"{label:<24} {scenario:<8} {'-':>8} {'-':>8} {'-':>8} {errors:>7}", 0.0
     ordered = sorted(times)
     p50 = statistics.median(ordered) * 1000
     p99 = ordered[min(n - 1, int(n * 0.99))] * 1000
     rps = n / elapsed
-    return f"{label:<22} {scenario:<8} {rps:>8.1f} {p50:>8.1f} {p99:>8.1f} {errors:>7}", rps
+    return f"{label:<24} {scenario:<8} {rps:>8.1f} {p50:>8.1f} {p99:>8.1f} {errors:>7}", rps
 
 
-def report(results) -> None:
-    print(f"\n{'run':<22} {'scenario':<8} {'req/s':>8} {'p50 ms':>8} {'p99 ms':>8} {'errors':>7}")
+def report(results, think: float) -> None:
+    print(f"\n{'run':<24} {'scenario':<8} {'req/s':>8} {'p50 ms':>8} {'p99 ms':>8} {'errors':>7}")
     overall = {}
     for label, stats, elapsed in results:
         for scenario in sorted(stats.times):
@@ -219,21 +282,25 @@ def report(results) -> None:
         everything = [t for ts in stats.times.values() for t in ts]
         line, rps = _row(label, "ALL", everything, sum(stats.errors.values()), elapsed)
         print(line)
-        overall[label] = (rps, stats)
+        overall[label] = rps
+    print(f"\nmix: think time exponential with a mean of {think:g} s; mix-sat, item and bare: closed-loop")
     print("\nratios")
-    for label, (rps, _stats) in overall.items():
-        if label.startswith("bare"):
+    for label, rps in overall.items():
+        site, workers, run = label.split(" ")
+        if site == "bare":
             continue
-        workers = label.rsplit(" ", 1)[1]
-        bare_rps = overall.get(f"bare {workers}", (0, None))[0]
-        if bare_rps:
-            print(f"  {label}: the mix at {rps / bare_rps:.2f} of the bare endpoint's throughput")
-        one = overall.get(label.replace(" 2w", " 1w"))
-        if workers == "2w" and one and one[0]:
-            print(f"  {label}: 2 workers / 1 worker = {rps / one[0]:.2f}")
-    bare1, bare2 = overall.get("bare 1w"), overall.get("bare 2w")
-    if bare1 and bare2 and bare1[0]:
-        print(f"  bare: 2 workers / 1 worker = {bare2[0] / bare1[0]:.2f}")
+        saturated = run in ("mix-sat", "item") or (run == "mix" and not think)
+        bare_rps = overall.get(f"bare {workers} bare")
+        if bare_rps and run == "item":
+            print(f"  {label}: item pages at {rps / bare_rps:.2f} of the bare endpoint's throughput")
+        elif bare_rps and saturated:
+            print(f"  {label}: the saturated mix at {rps / bare_rps:.2f} of the bare endpoint's throughput")
+        one = overall.get(f"{site} 1w {run}")
+        if workers != "1w" and one and saturated:
+            print(f"  {label}: {workers[:-1]} workers / 1 worker = {rps / one:.2f}")
+    bare1, bare2 = overall.get("bare 1w bare"), overall.get("bare 2w bare")
+    if bare1 and bare2:
+        print(f"  bare: 2 workers / 1 worker = {bare2 / bare1:.2f}")
 
 
 def main() -> None:
@@ -241,6 +308,12 @@ def main() -> None:
     parser.add_argument("--users", type=int, default=50)
     parser.add_argument("--duration", type=float, default=20)
     parser.add_argument("--workers", type=int, nargs="+", default=[1, 2])
+    parser.add_argument(
+        "--think",
+        type=float,
+        default=2.0,
+        help="mean think time between a user's scenarios, in seconds (exponential); 0: closed loop",
+    )
     parser.add_argument("--backends", nargs="+", default=["sqlite", "postgresql"])
     parser.add_argument("--pg-admin-url", default="postgresql+psycopg://postgres@127.0.0.1:5432/postgres")
     args = parser.parse_args()
@@ -254,6 +327,10 @@ def main() -> None:
         "HETAO_UPLOAD_DIR": str(scratch / "up"),
     }
     results = []
+    runs = [("mix", MIX, args.think)]
+    if args.think:
+        runs.append(("mix-sat", MIX, 0))
+    runs.append(("item", ITEM, 0))
     pg_name = None
     try:
         for workers in args.workers:
@@ -269,10 +346,8 @@ def main() -> None:
                 "--host",
                 "127.0.0.1",
             ]
-            results.append(
-                measure(f"bare {workers}w", cmd, env, "/ping", [("bare", 1)], args.users, args.duration)
-            )
-            print(f"measured {results[-1][0]}", file=sys.stderr)
+            bare_run = [("bare", [("bare", 1)], 0)]
+            results += measure(f"bare {workers}w", cmd, env, "/ping", bare_run, args.users, args.duration)
         for backend in args.backends:
             if backend == "sqlite":
                 url = f"sqlite:///{scratch / 'load.db'}"
@@ -285,19 +360,15 @@ def main() -> None:
                 url = args.pg_admin_url.rsplit("/", 1)[0] + "/" + pg_name
             for workers in args.workers:
                 cmd = [sys.executable, "-m", "hetao", "serve", "--workers", str(workers)]
-                label = f"{backend} {workers}w"
-                results.append(
-                    measure(
-                        label,
-                        cmd,
-                        {**env, "HETAO_DATABASE_URL": url},
-                        "/readyz",
-                        MIX,
-                        args.users,
-                        args.duration,
-                    )
+                results += measure(
+                    f"{backend} {workers}w",
+                    cmd,
+                    {**env, "HETAO_DATABASE_URL": url},
+                    "/readyz",
+                    runs,
+                    args.users,
+                    args.duration,
                 )
-                print(f"measured {label}", file=sys.stderr)
     finally:
         if pg_name:
             admin = create_engine(args.pg_admin_url, isolation_level="AUTOCOMMIT")
@@ -305,7 +376,7 @@ def main() -> None:
                 conn.execute(text(f'DROP DATABASE IF EXISTS "{pg_name}" WITH (FORCE)'))
             admin.dispose()
         shutil.rmtree(scratch, ignore_errors=True)
-    report(results)
+    report(results, args.think)
 
 
 if __name__ == "__main__":

@@ -25,6 +25,7 @@ from hetao.catalog.services import (
     load_services,
     services_needing,
 )
+from hetao.catalog.snapshot import current_token
 
 __all__ = [
     "CATEGORY_INFO",
@@ -43,6 +44,7 @@ __all__ = [
     "category_counts",
     "category_name",
     "category_summary",
+    "current_token",
     "document_type_usage",
     "export_document",
     "find_service",

@@ -72,6 +72,8 @@ class Settings:
     log_level: str = "INFO"
     #: Largest multipart upload body in bytes (other bodies, forms and JSON, are limited to 1 MB).
     max_body_bytes: int = 12 * 1024 * 1024
+    #: Keep the public catalogue and directory pages anonymous visitors see in a per-process cache.
+    page_cache: bool = True
     #: When set, ``/metrics`` needs ``Authorization: Bearer <token>``.
     metrics_token: str = ""
     #: Days a draft application may stay untouched before ``hetao purge`` deletes it.
@@ -124,6 +126,8 @@ def load_settings(environ: dict[str, str] | None = None) -> Settings:
             kwargs[name] = env[f"HETAO_{name.upper()}"].strip().lower()
     if env.get("HETAO_LOG_LEVEL"):
         kwargs["log_level"] = env["HETAO_LOG_LEVEL"].strip().upper()
+    if env.get("HETAO_PAGE_CACHE"):
+        kwargs["page_cache"] = _flag(env["HETAO_PAGE_CACHE"])
     if env.get("HETAO_METRICS_TOKEN"):
         kwargs["metrics_token"] = env["HETAO_METRICS_TOKEN"].strip()
     if env.get("HETAO_MAX_BODY_BYTES"):

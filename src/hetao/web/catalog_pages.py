@@ -7,6 +7,7 @@ from sqlalchemy.orm import Session
 
 from hetao import catalog
 from hetao.core.errors import NotFound
+from hetao.http.page_cache import shared_page
 from hetao.web.context import PageContext, with_query
 from hetao.web.deps import db_session, page_context, parse_bool, parse_page
 from hetao.web.templating import render
@@ -31,7 +32,7 @@ def _categories(session: Session, ctx: PageContext) -> list[dict]:
     ]
 
 
-@router.get("/{lp}/", include_in_schema=False)
+@router.get("/{lp}/", include_in_schema=False, dependencies=[Depends(shared_page)])
 def home(
     request: Request,
     ctx: PageContext = Depends(page_context),
@@ -77,7 +78,7 @@ def _list_page(request: Request, ctx: PageContext, session: Session, *, category
     )
 
 
-@router.get("/{lp}/services", include_in_schema=False)
+@router.get("/{lp}/services", include_in_schema=False, dependencies=[Depends(shared_page)])
 def service_list(
     request: Request,
     ctx: PageContext = Depends(page_context),
@@ -87,7 +88,7 @@ def service_list(
     return render(request, "service_list.html", ctx, category=None, **values)
 
 
-@router.get("/{lp}/categories/{slug}", include_in_schema=False)
+@router.get("/{lp}/categories/{slug}", include_in_schema=False, dependencies=[Depends(shared_page)])
 def category_page(
     request: Request,
     slug: str,
@@ -102,7 +103,7 @@ def category_page(
     return render(request, "service_list.html", ctx, category=category, **values)
 
 
-@router.get("/{lp}/services/{slug}", include_in_schema=False)
+@router.get("/{lp}/services/{slug}", include_in_schema=False, dependencies=[Depends(shared_page)])
 def service_page(
     request: Request,
     slug: str,
@@ -128,7 +129,7 @@ def service_page(
     )
 
 
-@router.get("/{lp}/documents", include_in_schema=False)
+@router.get("/{lp}/documents", include_in_schema=False, dependencies=[Depends(shared_page)])
 def document_list(
     request: Request,
     ctx: PageContext = Depends(page_context),
@@ -141,7 +142,7 @@ def document_list(
     )
 
 
-@router.get("/{lp}/documents/{key}", include_in_schema=False)
+@router.get("/{lp}/documents/{key}", include_in_schema=False, dependencies=[Depends(shared_page)])
 def document_page(
     request: Request,
     key: str,

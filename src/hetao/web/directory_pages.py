@@ -8,6 +8,7 @@ from sqlalchemy.orm import Session
 
 from hetao import catalog, directory
 from hetao.core.i18n import Translator
+from hetao.http.page_cache import shared_page
 from hetao.web.context import PageContext, with_query
 from hetao.web.deps import db_session, page_context, parse_bool
 from hetao.web.labels import org_kind_labels, place_kind_labels, tag_labels
@@ -32,7 +33,7 @@ def map_labels(t: Translator) -> directory.MapLabels:
     )
 
 
-@router.get("/{lp}/directory", include_in_schema=False)
+@router.get("/{lp}/directory", include_in_schema=False, dependencies=[Depends(shared_page)])
 def directory_page(
     request: Request,
     ctx: PageContext = Depends(page_context),
@@ -75,7 +76,7 @@ def directory_page(
     )
 
 
-@router.get("/{lp}/organizations/{slug}", include_in_schema=False)
+@router.get("/{lp}/organizations/{slug}", include_in_schema=False, dependencies=[Depends(shared_page)])
 def organization_page(
     request: Request,
     slug: str,
@@ -102,7 +103,7 @@ def organization_page(
     )
 
 
-@router.get("/{lp}/places/{slug}", include_in_schema=False)
+@router.get("/{lp}/places/{slug}", include_in_schema=False, dependencies=[Depends(shared_page)])
 def place_page(
     request: Request,
     slug: str,

@@ -40,6 +40,7 @@ SAMPLES = {
     "retention_ticket_days": "7",
     "retention_appointment_days": "60",
     "max_body_bytes": "1048576",
+    "page_cache": "0",
 }
 GOOD_PRODUCTION = Settings(
     env="production",
