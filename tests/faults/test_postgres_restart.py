@@ -1,6 +1,7 @@
 """PostgreSQL restarted under load: the running site recovers by itself. Requests in flight during the
-restart may fail, but cleanly (an error response at once, never a hang); every request after the
-restart succeeds on the same app process (stale pooled connections are caught by pool_pre_ping)."""
+restart may fail, but cleanly (a 503 response at once, never a dropped connection nor a hang); every
+request after the restart succeeds on the same app process (stale pooled connections are caught by
+pool_pre_ping)."""
 
 from __future__ import annotations
 
