@@ -21,6 +21,7 @@ from hetao.core.errors import HetaoError
 from hetao.core.settings import Settings, load_settings, validate_settings
 from hetao.http import health, metrics
 from hetao.http.observe import RequestObserver
+from hetao.http.outage import DatabaseOutage
 from hetao.http.page_cache import SharedPageCache
 from hetao.notify import backend_from_settings
 from hetao.notify.runner import OutboxRunner
@@ -85,6 +86,8 @@ def create_app(settings: Settings | None = None, *, engine=None) -> FastAPI:
     app.state.session_factory = make_session_factory(engine)
     app.state.mail_backend = backend_from_settings(settings)
     app.state.search_manager = IndexManager(engine, backend_name=settings.search_backend)
+    # Innermost: its 503 passes through the site's headers and the access log like any response.
+    app.add_middleware(DatabaseOutage, respond=errors.database_unavailable_handler)
     app.add_middleware(RequestGuard, max_body_bytes=settings.max_body_bytes)  # inside SiteHeaders
     app.add_middleware(SharedPageCache, enabled=settings.page_cache)  # SiteHeaders adds the cookies
     app.add_middleware(SiteHeaders, secret_key=settings.secret_key, secure_cookies=settings.secure_cookies)

@@ -1,7 +1,9 @@
 """Fault tests: real processes killed, a real PostgreSQL restarted, a full disk simulated.
 
 ``own_postgres`` starts a throwaway PostgreSQL cluster of the test's own (never the shared server at
-127.0.0.1:5432, which other suites use). It skips, saying why, when no cluster can be started here."""
+127.0.0.1:5432, which other suites use). It skips, saying why, when no cluster can be started here;
+with ``CI`` set it fails instead (as the PostgreSQL tests of the main suite do), so CI never passes
+without having restarted a PostgreSQL."""
 
 from __future__ import annotations
 
@@ -12,10 +14,17 @@ import subprocess
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
+from typing import NoReturn
 
 import pytest
 
 PG_BIN = Path(os.environ.get("HETAO_PG_BIN", "/usr/lib/postgresql/15/bin"))
+
+
+def _cannot_start(reason: str) -> NoReturn:
+    if os.environ.get("CI"):
+        pytest.fail(f"CI is set and the fault tests need their own PostgreSQL cluster: {reason}")
+    pytest.skip(reason)
 
 
 def free_port() -> int:
@@ -62,12 +71,12 @@ class Cluster:
 @pytest.fixture
 def own_postgres():
     if not (PG_BIN / "initdb").exists():
-        pytest.skip(f"no PostgreSQL server binaries in {PG_BIN} (set HETAO_PG_BIN)")
+        _cannot_start(f"no PostgreSQL server binaries in {PG_BIN} (set HETAO_PG_BIN)")
     # initdb refuses to run as root: run the cluster as the "postgres" system user then.
     as_user: list[str] = []
     if os.geteuid() == 0:
         if shutil.which("runuser") is None:
-            pytest.skip("running as root and runuser is missing: cannot start an own PostgreSQL")
+            _cannot_start("running as root and runuser is missing: cannot start an own PostgreSQL")
         as_user = ["runuser", "-u", "postgres", "--"]
     root = Path(tempfile.mkdtemp(prefix="hetao-pg-"))
     if as_user:
@@ -84,7 +93,7 @@ def own_postgres():
         cluster.pg_ctl("start")
     except (subprocess.CalledProcessError, OSError, KeyError, LookupError) as exc:
         shutil.rmtree(root, ignore_errors=True)
-        pytest.skip(f"could not start an own PostgreSQL cluster: {exc}")
+        _cannot_start(f"could not start an own PostgreSQL cluster: {exc}")
     try:
         yield cluster
     finally:

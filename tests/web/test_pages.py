@@ -196,3 +196,6 @@ def test_an_unexpected_error_gives_a_localised_500_page_and_problem_json(app):
         assert "RuntimeError" not in page.text and "Traceback" not in page.text
         api = c.get("/api/v1/boom-test", headers={"Accept-Language": "en"})
         assert api.status_code == 500 and api.json()["code"] == "core.internal"
+    # The server closes the connection after an unhandled error: the response says so, so that no
+    # client sends its next request on it (it would see that request dropped).
+    assert page.headers["connection"] == "close" and api.headers["connection"] == "close"

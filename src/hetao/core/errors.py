@@ -60,6 +60,16 @@ class RequestTooLarge(HetaoError):
     message = N_("What you sent is too large. Send a smaller file or shorter text.")
 
 
+class ServiceUnavailable(HetaoError):
+    """The site cannot answer just now: its database is down or restarting. Worth trying again."""
+
+    status = 503
+    code = "core.unavailable"
+    message = N_("The service is briefly unavailable. Please try again in a moment.")
+    #: Seconds after which a retry is likely to be answered (sent as ``Retry-After``).
+    retry_after = 5
+
+
 @dataclass
 class Problem:
     """One problem found while validating input: where (a JSON path or field) and what."""

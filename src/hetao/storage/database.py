@@ -12,6 +12,9 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from hetao.core.settings import Settings
 
+#: Seconds to wait for a new PostgreSQL connection (unless the URL sets ``connect_timeout``).
+CONNECT_TIMEOUT = 10
+
 
 def _sqlite_pragmas(dbapi_connection, _record) -> None:
     # The driver's own transaction handling (BEGIN only before a write, none before SAVEPOINT) breaks
@@ -43,7 +46,19 @@ def make_engine(settings: Settings) -> Engine:
         event.listen(engine, "connect", _sqlite_pragmas)
         event.listen(engine, "begin", _sqlite_begin)
         return engine
-    return create_engine(url, echo=settings.sql_echo, pool_pre_ping=True, pool_size=10, max_overflow=10)
+    # A server that does not answer at all (a host gone, a dropped route) must not hold requests for
+    # the system's TCP timeout of minutes: they fail after CONNECT_TIMEOUT and get the 503 page.
+    connect_args = {}
+    if url.get_backend_name() == "postgresql" and "connect_timeout" not in url.query:
+        connect_args["connect_timeout"] = CONNECT_TIMEOUT
+    return create_engine(
+        url,
+        echo=settings.sql_echo,
+        pool_pre_ping=True,
+        pool_size=10,
+        max_overflow=10,
+        connect_args=connect_args,
+    )
 
 
 def make_session_factory(engine: Engine) -> sessionmaker[Session]:

@@ -13,6 +13,7 @@ from hetao.core.errors import (
     NotFound,
     Problem,
     RequestTooLarge,
+    ServiceUnavailable,
     ValidationFailed,
 )
 from hetao.core.i18n import N_
@@ -48,6 +49,7 @@ def _html_error(request: Request, error: HetaoError):
         403: t.gettext("You cannot see this page"),
         409: t.gettext("That could not be done"),
         413: t.gettext("That is too much to send"),
+        503: t.gettext("Service temporarily unavailable"),
     }
     problems = []
     if isinstance(error, ValidationFailed):
@@ -69,8 +71,14 @@ def _locale_for(request: Request) -> str:
 
 async def hetao_error_handler(request: Request, exc: HetaoError):
     if _is_api(request):
-        return problem_response(exc, locale=_locale_for(request), instance=request.url.path)
-    return _html_error(request, exc)
+        response = problem_response(exc, locale=_locale_for(request), instance=request.url.path)
+    else:
+        response = _html_error(request, exc)
+    retry_after = getattr(exc, "retry_after", None)
+    if retry_after is not None:
+        response.headers["Retry-After"] = str(retry_after)
+        response.headers["Cache-Control"] = "no-store"
+    return response
 
 
 async def http_error_handler(request: Request, exc: StarletteHTTPException):
@@ -102,6 +110,11 @@ async def validation_error_handler(request: Request, exc: RequestValidationError
     return await hetao_error_handler(request, ValidationFailed(problems, N_("The request is not valid.")))
 
 
+async def database_unavailable_handler(request: Request, exc: Exception):
+    """A database that is down or restarting (see ``hetao.http.outage``): 503, try again shortly."""
+    return await hetao_error_handler(request, ServiceUnavailable())
+
+
 async def unexpected_error_handler(request: Request, exc: Exception):
     error = HetaoError(
         N_("Sorry, something went wrong on our side. Please try again later."), code="core.internal"
@@ -115,6 +128,9 @@ async def unexpected_error_handler(request: Request, exc: Exception):
     request_id = getattr(request.state, "request_id", None)
     if request_id:
         response.headers["X-Request-ID"] = request_id
+    # Starlette re-raises the error after this response, and uvicorn then closes the connection: say
+    # so, or a client could send its next request on the closing connection and see it dropped.
+    response.headers["Connection"] = "close"
     return response
 
 
