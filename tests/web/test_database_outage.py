@@ -32,8 +32,11 @@ DETAIL = "The service is briefly unavailable. Please try again in a moment."
 
 def _app(engine):
     """The app on ``engine`` itself (not on the test's rolled-back connection), so that a dead
-    connection is replaced from the engine's pool as it is in production."""
-    settings = Settings(database_url=str(engine.url), outbox_interval=0, search_backend="none")
+    connection is replaced from the engine's pool as it is in production. The shared page cache is
+    off: every request must reach the database."""
+    settings = Settings(
+        database_url=str(engine.url), outbox_interval=0, search_backend="none", page_cache=False
+    )
     return create_app(settings, engine=engine)
 
 
