@@ -9,6 +9,7 @@ from datetime import datetime
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from hetao.catalog.categories import Category
 from hetao.catalog.models import Service
 from hetao.core.errors import PermissionDenied
 from hetao.core.i18n import N_
@@ -35,7 +36,8 @@ def visit_category(session: Session, appointment: Appointment) -> str:
     )
     if category is None:  # an item withdrawn from the catalogue since: the counter's own category
         counter = session.get(Counter, appointment.counter_id)
-        category = counter.categories[0] if counter and counter.categories else "government_affairs"
+        # A comprehensive window lists no category (it serves them all): the catalogue's first one.
+        category = counter.categories[0] if counter and counter.categories else next(iter(Category)).value
     return str(category)
 
 
