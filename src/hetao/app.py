@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from contextlib import asynccontextmanager
 from importlib.resources import files
 
@@ -26,7 +27,7 @@ from hetao.http.page_cache import SharedPageCache
 from hetao.notify import backend_from_settings
 from hetao.notify.runner import OutboxRunner
 from hetao.search import IndexManager
-from hetao.storage.database import make_engine, make_session_factory
+from hetao.storage.database import make_engine, make_replica, make_session_factory
 from hetao.web import (
     account_pages,
     admin_catalogue,
@@ -54,6 +55,8 @@ from hetao.web import (
 from hetao.web.auth import SignInRequired
 from hetao.web.guard import RequestGuard
 from hetao.web.middleware import SiteHeaders
+
+log = logging.getLogger(__name__)
 
 
 @asynccontextmanager
@@ -84,6 +87,10 @@ def create_app(settings: Settings | None = None, *, engine=None) -> FastAPI:
     app.state.settings = settings
     app.state.engine = engine
     app.state.session_factory = make_session_factory(engine)
+    # The read replica, or None: anonymous reads of marked routes go there (hetao.http.replica).
+    app.state.replica = make_replica(settings)
+    if settings.database_replica_url and app.state.replica is None:
+        log.warning("HETAO_DATABASE_REPLICA_URL is the primary's own URL: every request reads the primary")
     app.state.mail_backend = backend_from_settings(settings)
     app.state.search_manager = IndexManager(engine, backend_name=settings.search_backend)
     # Innermost: its 503 passes through the site's headers and the access log like any response.

@@ -36,8 +36,15 @@ from hetao.core.pagination import MAX_PER_PAGE, paginate
 from hetao.directory.models import Organization
 from hetao.http.deps import db_session
 from hetao.http.problems import problem_responses
+from hetao.http.replica import replica_ok
 
-router = APIRouter(prefix="/api/hsds", tags=["HSDS 3.1 open data"], responses=problem_responses(400, 422))
+#: Every route here is a public read of the catalogue or directory: anonymous GETs may read the replica.
+router = APIRouter(
+    prefix="/api/hsds",
+    tags=["HSDS 3.1 open data"],
+    responses=problem_responses(400, 422),
+    dependencies=[Depends(replica_ok)],
+)
 
 
 def hsds_language(

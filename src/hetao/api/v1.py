@@ -12,8 +12,15 @@ from hetao.core.locales import URL_PREFIX
 from hetao.core.pagination import MAX_PER_PAGE
 from hetao.http.deps import db_session
 from hetao.http.problems import problem_responses
+from hetao.http.replica import replica_ok
 
-router = APIRouter(prefix="/api/v1", tags=["catalogue and directory"], responses=problem_responses(400, 422))
+#: Every route here is a public read of the catalogue or directory: anonymous GETs may read the replica.
+router = APIRouter(
+    prefix="/api/v1",
+    tags=["catalogue and directory"],
+    responses=problem_responses(400, 422),
+    dependencies=[Depends(replica_ok)],
+)
 
 
 def _text(row, field: str, locale: str) -> str | None:

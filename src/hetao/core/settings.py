@@ -30,6 +30,9 @@ class Settings:
 
     #: SQLAlchemy URL of the database; SQLite file ``var/hetao.db`` when unset.
     database_url: str = field(default_factory=lambda: f"sqlite:///{DEFAULT_SQLITE_PATH}")
+    #: SQLAlchemy URL of a read replica of that database (empty: none). Anonymous reads of the
+    #: public catalogue and directory go there; everything else goes to ``database_url``.
+    database_replica_url: str = ""
     #: Secret used to sign cookies and CSRF tokens.
     secret_key: str = DEV_SECRET_KEY
     #: Locale used when neither URL, cookie nor Accept-Language decides.
@@ -102,6 +105,8 @@ def load_settings(environ: dict[str, str] | None = None) -> Settings:
     kwargs: dict[str, object] = {}
     if env.get("HETAO_DATABASE_URL"):
         kwargs["database_url"] = env["HETAO_DATABASE_URL"]
+    if env.get("HETAO_DATABASE_REPLICA_URL"):
+        kwargs["database_replica_url"] = env["HETAO_DATABASE_REPLICA_URL"].strip()
     if env.get("HETAO_SECRET_KEY"):
         kwargs["secret_key"] = env["HETAO_SECRET_KEY"]
     if env.get("HETAO_DEFAULT_LOCALE"):
@@ -181,6 +186,15 @@ def check_settings(settings: Settings, *, workers: int = 1) -> list[str]:
         problems.append(
             f"HETAO_SECRET_KEY is the development default or shorter than {MIN_SECRET_LENGTH} characters: "
             "set a long random value (python -c 'import secrets; print(secrets.token_urlsafe(48))')."
+        )
+    if (
+        settings.database_replica_url
+        and settings.database_url.startswith("postgresql")
+        and not settings.database_replica_url.startswith("postgresql")
+    ):
+        problems.append(
+            "HETAO_DATABASE_REPLICA_URL must be a PostgreSQL replica of the PostgreSQL database "
+            "(postgresql+psycopg://...), not another kind of database."
         )
     if settings.is_sqlite and workers > 1:
         problems.append(

@@ -11,6 +11,9 @@
   connection of the pool opened before it as stale, so the second run gets a new one (or, if the
   server is still down, fails at once and gets the 503). Other methods are never run twice: a write
   whose connection died during ``COMMIT`` may or may not have been committed.
+- A request that read the read replica and found it unavailable in any of those ways is run once
+  more on the primary (:func:`hetao.http.replica.fall_back_to_primary`), which then also serves the
+  replica's reads for a while: a replica that is down never fails a request by itself.
 
 This is a middleware rather than an exception handler because route-level handlers run inside the
 route: a retry must resolve the dependencies again, and so open a new unit of work."""
@@ -24,6 +27,8 @@ from sqlalchemy import exc as sa_exc
 from starlette.requests import Request
 from starlette.responses import Response
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from hetao.http.replica import fall_back_to_primary
 
 log = logging.getLogger(__name__)
 
@@ -79,6 +84,15 @@ class DatabaseOutage:
             except Exception as exc:
                 if started or not database_unavailable(exc):
                     raise
+                if fall_back_to_primary(scope):
+                    log.warning(
+                        "read replica unavailable during %s %s; running it again on the primary: %s",
+                        scope["method"],
+                        scope["path"],
+                        _summary(exc),
+                    )
+                    this_receive = _replaying(list(received), receive)
+                    continue
                 if retries and is_disconnect(exc):
                     retries -= 1
                     log.warning(

@@ -14,6 +14,9 @@ The cache sits inside ``SiteHeaders``: the cookies a browser needs (CSRF, locale
 headers are added per request to cached pages as to any other. Cached pages carry a strong ``ETag``
 (a hash of the body); ``If-None-Match`` with it is answered ``304`` without a body.
 
+With a read replica (:mod:`hetao.http.replica`) the shared pages are read there, and so is the
+token the cache checks them against: both come from the same database, however far it lags.
+
 Bounded by entries and bytes (least recently used first out); thread-safe. ``HETAO_PAGE_CACHE=0``
 turns it off."""
 
@@ -36,6 +39,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from hetao.catalog import current_token
 from hetao.core.locales import PREFIX_LOCALE
 from hetao.http.deps import db_session
+from hetao.http.replica import usable_replica
 from hetao.http.sessions import SESSION_COOKIE
 from hetao.storage.database import unit_of_work
 
@@ -237,7 +241,11 @@ class SharedPageCache:
 
     @staticmethod
     def _factory(scope: Scope) -> sessionmaker[Session]:
-        return scope["app"].state.session_factory
+        """Where the change token is read: where the page itself is read (every shared page reads
+        the read replica, when there is one and it is not resting), so a replica that lags behind
+        the primary serves its pages with its own, older token and they stay consistent."""
+        replica = usable_replica(scope)
+        return replica.session_factory if replica is not None else scope["app"].state.session_factory
 
     def _storing(self, scope: Scope, send: Send, key: tuple, candidate: _Candidate) -> Send:
         """A ``send`` that keeps the page when it may be shared (and then adds the ETag), and passes

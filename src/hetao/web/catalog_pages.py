@@ -8,6 +8,7 @@ from sqlalchemy.orm import Session
 from hetao import catalog
 from hetao.core.errors import NotFound
 from hetao.http.page_cache import shared_page
+from hetao.http.replica import replica_ok
 from hetao.web.context import PageContext, with_query
 from hetao.web.deps import db_session, page_context, parse_bool, parse_page
 from hetao.web.templating import render
@@ -32,7 +33,7 @@ def _categories(session: Session, ctx: PageContext) -> list[dict]:
     ]
 
 
-@router.get("/{lp}/", include_in_schema=False, dependencies=[Depends(shared_page)])
+@router.get("/{lp}/", include_in_schema=False, dependencies=[Depends(replica_ok), Depends(shared_page)])
 def home(
     request: Request,
     ctx: PageContext = Depends(page_context),
@@ -78,7 +79,9 @@ def _list_page(request: Request, ctx: PageContext, session: Session, *, category
     )
 
 
-@router.get("/{lp}/services", include_in_schema=False, dependencies=[Depends(shared_page)])
+@router.get(
+    "/{lp}/services", include_in_schema=False, dependencies=[Depends(replica_ok), Depends(shared_page)]
+)
 def service_list(
     request: Request,
     ctx: PageContext = Depends(page_context),
@@ -88,7 +91,11 @@ def service_list(
     return render(request, "service_list.html", ctx, category=None, **values)
 
 
-@router.get("/{lp}/categories/{slug}", include_in_schema=False, dependencies=[Depends(shared_page)])
+@router.get(
+    "/{lp}/categories/{slug}",
+    include_in_schema=False,
+    dependencies=[Depends(replica_ok), Depends(shared_page)],
+)
 def category_page(
     request: Request,
     slug: str,
@@ -103,7 +110,9 @@ def category_page(
     return render(request, "service_list.html", ctx, category=category, **values)
 
 
-@router.get("/{lp}/services/{slug}", include_in_schema=False, dependencies=[Depends(shared_page)])
+@router.get(
+    "/{lp}/services/{slug}", include_in_schema=False, dependencies=[Depends(replica_ok), Depends(shared_page)]
+)
 def service_page(
     request: Request,
     slug: str,
@@ -129,7 +138,9 @@ def service_page(
     )
 
 
-@router.get("/{lp}/documents", include_in_schema=False, dependencies=[Depends(shared_page)])
+@router.get(
+    "/{lp}/documents", include_in_schema=False, dependencies=[Depends(replica_ok), Depends(shared_page)]
+)
 def document_list(
     request: Request,
     ctx: PageContext = Depends(page_context),
@@ -142,7 +153,9 @@ def document_list(
     )
 
 
-@router.get("/{lp}/documents/{key}", include_in_schema=False, dependencies=[Depends(shared_page)])
+@router.get(
+    "/{lp}/documents/{key}", include_in_schema=False, dependencies=[Depends(replica_ok), Depends(shared_page)]
+)
 def document_page(
     request: Request,
     key: str,

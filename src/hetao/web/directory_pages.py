@@ -9,6 +9,7 @@ from sqlalchemy.orm import Session
 from hetao import catalog, directory
 from hetao.core.i18n import Translator
 from hetao.http.page_cache import shared_page
+from hetao.http.replica import replica_ok
 from hetao.web.context import PageContext, with_query
 from hetao.web.deps import db_session, page_context, parse_bool
 from hetao.web.labels import org_kind_labels, place_kind_labels, tag_labels
@@ -33,7 +34,9 @@ def map_labels(t: Translator) -> directory.MapLabels:
     )
 
 
-@router.get("/{lp}/directory", include_in_schema=False, dependencies=[Depends(shared_page)])
+@router.get(
+    "/{lp}/directory", include_in_schema=False, dependencies=[Depends(replica_ok), Depends(shared_page)]
+)
 def directory_page(
     request: Request,
     ctx: PageContext = Depends(page_context),
@@ -76,7 +79,11 @@ def directory_page(
     )
 
 
-@router.get("/{lp}/organizations/{slug}", include_in_schema=False, dependencies=[Depends(shared_page)])
+@router.get(
+    "/{lp}/organizations/{slug}",
+    include_in_schema=False,
+    dependencies=[Depends(replica_ok), Depends(shared_page)],
+)
 def organization_page(
     request: Request,
     slug: str,
@@ -103,7 +110,9 @@ def organization_page(
     )
 
 
-@router.get("/{lp}/places/{slug}", include_in_schema=False, dependencies=[Depends(shared_page)])
+@router.get(
+    "/{lp}/places/{slug}", include_in_schema=False, dependencies=[Depends(replica_ok), Depends(shared_page)]
+)
 def place_page(
     request: Request,
     slug: str,

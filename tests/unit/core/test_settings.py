@@ -22,6 +22,7 @@ OPERATIONS = Path(__file__).resolve().parents[3] / "docs" / "operations.md"
 #: A value other than the default for each setting, as written in the environment.
 SAMPLES = {
     "database_url": "postgresql+psycopg://u@db/hetao",
+    "database_replica_url": "postgresql+psycopg://u@replica/hetao",
     "default_locale": "en",
     "search_backend": "none",
     "mail_backend": "smtp",
@@ -90,6 +91,7 @@ def test_a_good_production_configuration_starts():
         ({"mail_backend": "memory"}, 1, "HETAO_MAIL_BACKEND=memory"),
         ({"smtp_host": ""}, 1, "HETAO_SMTP_HOST"),
         ({"secure_cookies": False}, 1, "HETAO_SECURE_COOKIES"),
+        ({"database_replica_url": "sqlite:///var/replica.db"}, 1, "HETAO_DATABASE_REPLICA_URL"),
     ],
 )
 def test_production_refuses_each_unsafe_setting(change, workers, names):
@@ -104,6 +106,17 @@ def test_production_refuses_each_unsafe_setting(change, workers, names):
 def test_sqlite_with_one_worker_is_allowed_in_production():
     settings = dataclasses.replace(GOOD_PRODUCTION, database_url="sqlite:///var/hetao.db")
     assert check_settings(settings, workers=1) == []
+
+
+def test_a_postgresql_replica_starts_in_production_and_one_naming_the_primary_is_harmless():
+    replica = dataclasses.replace(
+        GOOD_PRODUCTION, database_replica_url="postgresql+psycopg://hetao@db-ro/hetao"
+    )
+    assert check_settings(replica, workers=4) == []
+    same = dataclasses.replace(GOOD_PRODUCTION, database_replica_url=GOOD_PRODUCTION.database_url)
+    assert check_settings(same, workers=4) == []
+    # Development may pair any two databases (the tests use two SQLite files).
+    assert check_settings(Settings(database_replica_url="sqlite:///var/replica.db")) == []
 
 
 def test_the_development_defaults_list_every_production_problem_at_once():
