@@ -121,3 +121,20 @@ def test_the_json_twin_of_a_filtered_list_keeps_the_filters_encoded(client, api)
     body = api.get(link["href"]).json()
     page = client.get("/zh-hant/services?q=居住 證&channel=hall").soup
     assert body["total"] == len(page.select(".item-list > li")) > 0
+
+
+def test_every_api_operation_declares_the_503_of_a_database_outage(api):
+    spec = api.get("/openapi.json").json()
+    operations = [
+        (path, method, op)
+        for path, item in spec["paths"].items()
+        if path.startswith("/api/")
+        for method, op in item.items()
+        if method in ("get", "post", "put", "patch", "delete")
+    ]
+    assert operations
+    for path, method, op in operations:
+        unavailable = op["responses"].get("503")
+        assert unavailable is not None, (method, path)
+        assert "application/problem+json" in unavailable["content"], (method, path)
+        assert "Retry-After" in unavailable["headers"], (method, path)

@@ -106,7 +106,7 @@ def _organisation_names(session: Session, ids: set[str], locale: str) -> dict[st
     response_model=DashboardRead,
     response_model_by_alias=True,
     summary="Operations figures over a range of dates (administrators, signed-in session)",
-    responses=problem_responses(400, 401, 403, 422),
+    responses=problem_responses(400, 401, 403, 422, 503),
 )
 def get_dashboard(
     start: str | None = Query(

@@ -11,7 +11,7 @@ from hetao.http.deps import db_session
 from hetao.http.hall_board import BoardRead, board_read
 from hetao.http.problems import problem_responses
 
-router = APIRouter(prefix="/api/v1/hall", tags=["service hall"], responses=problem_responses(400, 422))
+router = APIRouter(prefix="/api/v1/hall", tags=["service hall"], responses=problem_responses(400, 422, 503))
 
 
 @router.get(

@@ -42,7 +42,7 @@ from hetao.http.replica import replica_ok
 router = APIRouter(
     prefix="/api/hsds",
     tags=["HSDS 3.1 open data"],
-    responses=problem_responses(400, 422),
+    responses=problem_responses(400, 422, 503),
     dependencies=[Depends(replica_ok)],
 )
 

@@ -17,7 +17,7 @@ router = APIRouter(
     prefix="/api/v1/journeys",
     tags=["journeys"],
     dependencies=[Depends(fresh_journeys)],
-    responses=problem_responses(400, 422),
+    responses=problem_responses(400, 422, 503),
 )
 
 

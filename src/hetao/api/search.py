@@ -13,7 +13,7 @@ from hetao.http.metrics import observe_search
 from hetao.http.problems import problem_responses
 from hetao.http.search_json import SearchRead, SearchResultRead, answer_read, result_url
 
-router = APIRouter(prefix="/api/v1", tags=["search"], responses=problem_responses(400, 422))
+router = APIRouter(prefix="/api/v1", tags=["search"], responses=problem_responses(400, 422, 503))
 
 
 @router.get(

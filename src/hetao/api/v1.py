@@ -18,7 +18,7 @@ from hetao.http.replica import replica_ok
 router = APIRouter(
     prefix="/api/v1",
     tags=["catalogue and directory"],
-    responses=problem_responses(400, 422),
+    responses=problem_responses(400, 422, 503),
     dependencies=[Depends(replica_ok)],
 )
 

@@ -69,6 +69,14 @@ _DESCRIPTIONS = {
     404: "Nothing has this id or slug",
     413: "The request body is too large",
     422: "A parameter is not valid",
+    503: "The database is down or restarting: try again after Retry-After seconds",
+}
+
+#: What a 503 carries besides its problem+json body (``hetao.http.outage``).
+_HEADERS = {
+    503: {
+        "Retry-After": {"description": "Seconds to wait before trying again", "schema": {"type": "integer"}}
+    }
 }
 
 
@@ -79,6 +87,7 @@ def problem_responses(*statuses: int) -> dict[int | str, dict[str, object]]:
         status: {
             "description": _DESCRIPTIONS.get(status, "Problem"),
             "content": {PROBLEM_MEDIA_TYPE: {"schema": PROBLEM_SCHEMA}},
+            **({"headers": _HEADERS[status]} if status in _HEADERS else {}),
         }
         for status in statuses
     }
