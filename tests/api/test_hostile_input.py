@@ -6,30 +6,14 @@ from __future__ import annotations
 import pytest
 from starlette.testclient import TestClient
 
-from hetao.core.settings import Settings
-from hetao.search import IndexManager
 from hetao.web.guard import MAX_FORM_BYTES
 
 PROBLEM = "application/problem+json"
 
 
 @pytest.fixture
-def app(seeded_engine, session_factory):
-    """The app on the seeded database, lexical search only (no embeddings are computed)."""
-    from hetao.app import create_app
-
-    application = create_app(
-        Settings(database_url=str(seeded_engine.url), outbox_interval=0, search_backend="none"),
-        engine=seeded_engine,
-    )
-    application.state.session_factory = session_factory
-    application.state.search_manager = IndexManager(seeded_engine, backend_name="none", background=False)
-    return application
-
-
-@pytest.fixture
-def api(app):
-    with TestClient(app, raise_server_exceptions=False) as client:
+def api(lexical_app):
+    with TestClient(lexical_app, raise_server_exceptions=False) as client:
         yield client
 
 

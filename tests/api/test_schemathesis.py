@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import os
 
-import pytest
 import schemathesis
 from hypothesis import HealthCheck, settings
 from schemathesis.checks import not_a_server_error
@@ -18,25 +17,10 @@ from schemathesis.specs.openapi.checks import (
 )
 
 from hetao.core.settings import Settings
-from hetao.search import IndexManager
 
 #: Examples per operation (25 operations): enough to reach every parameter's edge cases.
 MAX_EXAMPLES = int(os.environ.get("HETAO_FUZZ_EXAMPLES", "40"))
 CHECKS = [not_a_server_error, status_code_conformance, content_type_conformance, response_schema_conformance]
-
-
-@pytest.fixture
-def api_app(seeded_engine, session_factory):
-    """The app on the seeded database, lexical search only (no embeddings are computed)."""
-    from hetao.app import create_app
-
-    application = create_app(
-        Settings(database_url=str(seeded_engine.url), outbox_interval=0, search_backend="none"),
-        engine=seeded_engine,
-    )
-    application.state.session_factory = session_factory
-    application.state.search_manager = IndexManager(seeded_engine, backend_name="none", background=False)
-    return application
 
 
 def _served_schema():
@@ -65,5 +49,5 @@ schema = _served_schema()
         HealthCheck.filter_too_much,
     ],
 )
-def test_every_operation_conforms_to_the_schema(case, api_app):
-    case.call_and_validate(app=api_app, checks=CHECKS)
+def test_every_operation_conforms_to_the_schema(case, lexical_app):
+    case.call_and_validate(app=lexical_app, checks=CHECKS)

@@ -100,7 +100,7 @@ def make_passages(
     """Short passages embedded separately: the name in each language, the opening of the description,
     FAQ questions, then each sentence of the description and of ``details`` (eligibility) in
     Simplified Chinese and English, and the FAQ ``answers`` whole. A document scores by a soft maximum over its passages
-    plus its centroid (see ``SearchIndex.semantic_scores``): short passages match short questions,
+    plus its centroid (see ``SearchIndex.scores``): short passages match short questions,
     and the sentences let a paraphrase meet the words the item uses anywhere in its text."""
     out = [t for t in (titles.get("zh-Hans"), titles.get("en"), titles.get("zh-Hant")) if t]
     for loc in PASSAGE_LOCALES:

@@ -56,7 +56,7 @@ class Candidates:
     lexical: list[tuple[int, float]]  # BM25 over all weighted fields
     names: list[tuple[int, float]]  # BM25 over names only
     semantic: list[tuple[int, float]]  # SearchIndex.scores (ranking scores)
-    #: the best raw semantic score (SearchIndex.semantic_scores), the no-match verdict's evidence
+    #: the best raw semantic score (SearchIndex.scores), the no-match verdict's evidence
     best_raw: float = 0.0
 
 

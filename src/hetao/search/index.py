@@ -79,35 +79,21 @@ class SearchIndex:
                 spread = np.repeat(best, counts)
                 soft = np.add.reduceat(np.exp((passage_scores - spread) / temperature), starts)
                 best = best + temperature * np.log(soft)
-            if centroid > 0:
+            if centroid > 0 and centroid_scores is not None:
                 rows = present[several]
                 best[several] = (best[several] + centroid * centroid_scores[rows]) / (1 + centroid)
         doc_scores[present] = best
         doc_scores[~self.has_vector] = -1.0
         return doc_scores
 
-    def semantic_scores(
-        self,
-        query_vector: np.ndarray,
-        *,
-        temperature: float = DEFAULT_PARAMS.sem_temperature,
-        centroid: float = DEFAULT_PARAMS.sem_centroid,
-    ) -> np.ndarray:
-        """Each document's cosine similarity to the query (``_doc_scores`` of the raw vectors): the
-        evidence of the no-match verdict, whose thresholds are on this scale."""
-        if self.vectors is None or not self.has_vector.any():
-            return np.full(len(self.documents), -1.0, dtype=np.float32)
-        centroid_scores = (
-            self.centroids @ query_vector if self.centroids is not None and centroid > 0 else None
-        )
-        return self._doc_scores(self.vectors @ query_vector, centroid_scores, temperature, centroid)
-
     def scores(
         self, query_vector: np.ndarray, params: RankingParams = DEFAULT_PARAMS
     ) -> tuple[np.ndarray, np.ndarray]:
         """(ranking scores, raw scores) of every document, from one pass over the passages. The
         ranking scores are similarities after removing the catalogue's mean direction (``Centring``),
-        the raw ones are ``semantic_scores``; without a centring both are the raw ones."""
+        raw ones are the plain cosines (soft maximum at ``sem_temperature``, centroid weight
+        ``sem_centroid``): the evidence of the no-match verdict, whose thresholds are on that scale.
+        Without a centring both are the raw ones."""
         none = np.full(len(self.documents), -1.0, dtype=np.float32)
         if self.vectors is None or not self.has_vector.any():
             return none, none
